@@ -1,0 +1,134 @@
+"""Named, immutable result types shared by the engine and its front ends.
+
+Every text field that quotes an article (``Sentence.text``, ``Passage.text``,
+``Citation.excerpt``) is exactly ``article.text[start:end]``: offsets are character
+offsets into the article file as decoded (no newline translation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+def iso_or_none(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article file with its metadata from sources.yaml (or fallbacks)."""
+
+    doc_id: str  # the file name without its extension, e.g. "000_086fd48e31ce2218"
+    filename: str  # the file name inside the seeds folder
+    text: str  # the whole file, decoded as UTF-8, untouched
+    title: str
+    outlet: str | None
+    published: date | None
+    url: str | None = None
+    author: str | None = None
+    content_hash: str = ""  # sha256 of the file's bytes
+    metadata_hash: str = ""  # sha256 of the metadata that reaches answers
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    doc_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A run of consecutive sentences of one article, sized for the embedding model."""
+
+    pid: int  # row in the index
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    first_sentence: int  # global sentence rows [first_sentence, last_sentence)
+    last_sentence: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    rank: int
+    score: float
+    passage: Passage
+    dense_score: float | None = None
+    lexical_score: float | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    doc_id: str
+    title: str
+    outlet: str | None
+    published: date | None
+    url: str | None
+    excerpt: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict:
+        return {
+            "n": self.n,
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "outlet": self.outlet,
+            "published": iso_or_none(self.published),
+            "url": self.url,
+            "excerpt": self.excerpt,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    found: bool
+    answer: str  # verbatim sentences, each followed by its [n] marker
+    citations: tuple[Citation, ...] = ()
+    reason: str | None = None  # why found is False, in the user's words
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "found": self.found,
+            "answer": self.answer,
+            "citations": [c.to_dict() for c in self.citations],
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    doc_id: str
+    title: str
+    outlet: str | None
+    published: date | None
+    url: str | None
+    passages: int
+    author: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "outlet": self.outlet,
+            "published": iso_or_none(self.published),
+            "url": self.url,
+            "author": self.author,
+            "passages": self.passages,
+        }

