@@ -1,0 +1,327 @@
+"""Build or refresh the index: corpus -> clean -> sentences/passages -> vectors -> store.
+
+A from-scratch build embeds everything. A refresh reuses the stored vectors of every
+article whose passages come out exactly as before (same text, same cleaning and chunking,
+same metadata when passages carry it as context) and embeds only the rest, so one changed
+article among many costs about one article's embedding. Either way the result is written
+as a new build and published atomically (see ``index.store``); on any failure the
+previous build keeps serving.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.chunk import merge_short, pack_passages, split_sentences
+from index.clean import clean_article
+from index.corpus import Corpus, load_corpus
+from index.dense import build_dense
+from index.embed import Embedder
+from index.errors import CorpusError, IndexInvalidError, IndexMissingError, TalkbotError
+from index.lexical import LexicalIndex, Tokenizer
+from index.records import Article, Span
+from index.settings import Settings
+from index.store import (
+    FORMAT_VERSION,
+    IndexData,
+    IndexStore,
+    Manifest,
+    load_current,
+    read_manifest,
+    save_build,
+)
+
+Progress = Callable[[str], None]
+
+# Bump when cleaning or splitting changes in a way the settings don't show, so a refresh
+# re-embeds instead of reusing vectors of passages cut differently.
+PIPELINE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ArticleParts:
+    article: Article
+    sentences: tuple[Span, ...]
+    passages: tuple[tuple[int, int], ...]  # (first, last) into sentences, last exclusive
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    build_id: str
+    added: tuple[str, ...]
+    updated: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    passages: int
+    sentences: int
+    embedded_passages: int
+    embedded_sentences: int
+    seconds: float
+    per_article: dict[str, int]
+    warnings: tuple[str, ...]
+    folder: Path
+
+    def to_dict(self) -> dict:
+        return {
+            "build_id": self.build_id,
+            "added": list(self.added),
+            "updated": list(self.updated),
+            "removed": list(self.removed),
+            "unchanged": list(self.unchanged),
+            "passages": self.passages,
+            "sentences": self.sentences,
+            "embedded_passages": self.embedded_passages,
+            "seconds": round(self.seconds, 3),
+            "warnings": list(self.warnings),
+        }
+
+
+def segment_article(article: Article, settings: Settings, count_tokens: Callable[[str], int]) -> ArticleParts:
+    """Clean one article and cut it into sentences and passages (offsets into its text)."""
+    chunking = settings.chunking
+    sentences: list[Span] = []
+    passages: list[tuple[int, int]] = []
+    for block in clean_article(article.text, settings.cleaning.patterns):
+        block_sentences = merge_short(split_sentences(article.text, block), chunking.min_sentence_chars)
+        groups = pack_passages(
+            block_sentences,
+            max_chars=chunking.max_chars,
+            max_tokens=chunking.max_tokens,
+            count_tokens=count_tokens,
+            text=article.text,
+        )
+        base = len(sentences)
+        sentences.extend(block_sentences)
+        passages.extend((base + a, base + b) for a, b in groups)
+    return ArticleParts(article, tuple(sentences), tuple(passages))
+
+
+def pipeline_fingerprint(settings: Settings, model: str) -> str:
+    payload = {
+        "pipeline": PIPELINE_VERSION,
+        "model": model,
+        "chunking": settings.chunking.__dict__,
+        "patterns": list(settings.cleaning.patterns),
+        "contextualize": settings.search.contextualize,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def passage_input(article: Article, text: str, contextualize: bool) -> str:
+    """What the model embeds for a passage: its text, optionally with headline and date."""
+    if not contextualize:
+        return text
+    when = article.published.isoformat() if article.published else ""
+    return f"{article.title} ({when}): {text}" if when else f"{article.title}: {text}"
+
+
+def build_index(
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    incremental: bool = False,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build (or, with ``incremental``, refresh) and publish a new index build."""
+    store = IndexStore(settings.index_dir)
+    with store.writer_lock():
+        return _build_locked(settings, embedder, store, incremental, progress or (lambda _: None))
+
+
+def _build_locked(
+    settings: Settings, embedder: Embedder, store: IndexStore, incremental: bool, progress: Progress
+) -> BuildReport:
+    started = time.perf_counter()
+    progress("reading articles")
+    corpus: Corpus = load_corpus(
+        settings.seeds_dir,
+        settings.sources_file,
+        patterns=settings.cleaning.patterns,
+        max_file_bytes=settings.cleaning.max_file_bytes,
+    )
+    fingerprint = pipeline_fingerprint(settings, embedder.name)
+    before = _serving_articles(store)
+    previous = _previous_index(store, embedder) if incremental else None
+    if previous is not None and previous.manifest.chunking.get("fingerprint") != fingerprint:
+        previous = None  # cut differently: nothing can be reused
+
+    progress(f"cutting {len(corpus.articles)} articles into passages")
+    parts = [segment_article(a, settings, embedder.count_tokens) for a in corpus.articles]
+    for part in parts:
+        if not part.passages:
+            raise CorpusError(
+                f"{settings.seeds_dir / part.article.filename}: no story text left after "
+                "cleaning; check the file or remove it"
+            )
+
+    reuse = _reusable(previous, parts, settings.search.contextualize) if previous else {}
+    to_embed = [p for p in parts if p.article.doc_id not in reuse]
+    n_passages = sum(len(p.passages) for p in to_embed)
+    progress(f"embedding {n_passages} passages of {len(to_embed)} articles")
+    fresh = _embed_parts(to_embed, embedder, settings.search.contextualize)
+
+    passage_rows, sentence_rows, pvecs, svecs = [], [], [], []
+    sentence_base = 0
+    for doc_idx, part in enumerate(parts):
+        doc_id = part.article.doc_id
+        pv, sv = reuse[doc_id] if doc_id in reuse else fresh[doc_id]
+        for first, last in part.passages:
+            start, end = part.sentences[first].start, part.sentences[last - 1].end
+            passage_rows.append((doc_idx, start, end, sentence_base + first, sentence_base + last))
+        sentence_rows.extend((doc_idx, s.start, s.end) for s in part.sentences)
+        sentence_base += len(part.sentences)
+        pvecs.append(pv)
+        svecs.append(sv)
+
+    dim = embedder.dimension
+    passage_vectors = np.vstack(pvecs) if pvecs else np.zeros((0, dim), np.float32)
+    sentence_vectors = np.vstack(svecs) if svecs else np.zeros((0, dim), np.float32)
+    progress("building the search indexes")
+    tokenizer = Tokenizer(settings.search.aliases)
+    lexical = LexicalIndex.build(
+        tokenizer.terms(passage_input(parts[d].article, parts[d].article.text[s:e], settings.search.contextualize))
+        for d, s, e, _, _ in passage_rows
+    )
+    build_id, partial = store.new_build_folder()
+    manifest = Manifest(
+        format_version=FORMAT_VERSION,
+        build_id=build_id,
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        model=embedder.name,
+        dimension=dim,
+        chunking={**settings.chunking.__dict__, "fingerprint": fingerprint},
+        contextualize=settings.search.contextualize,
+        index_type="flat",
+        passages=len(passage_rows),
+        sentences=len(sentence_rows),
+        articles={
+            p.article.doc_id: {
+                "filename": p.article.filename,
+                "content_hash": p.article.content_hash,
+                "metadata_hash": p.article.metadata_hash,
+                "passages": len(p.passages),
+                "sentences": len(p.sentences),
+            }
+            for p in parts
+        },
+    )
+    data = IndexData(
+        manifest=manifest,
+        folder=partial,
+        articles=tuple(p.article for p in parts),
+        passages=np.asarray(passage_rows, dtype=np.int64).reshape(-1, 5),
+        sentences=np.asarray(sentence_rows, dtype=np.int64).reshape(-1, 3),
+        passage_vectors=passage_vectors,
+        sentence_vectors=sentence_vectors,
+        dense=build_dense(passage_vectors),
+        lexical=lexical,
+    )
+    try:
+        progress("writing the new index")
+        save_build(partial, data)
+        folder = store.publish(build_id, partial)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+
+    now = {p.article.doc_id: p.article for p in parts}
+    added = tuple(d for d in now if d not in before)
+    removed = tuple(d for d in before if d not in now)
+    changed = tuple(
+        d
+        for d in now
+        if d in before
+        and (
+            before[d]["content_hash"] != now[d].content_hash
+            or before[d]["metadata_hash"] != now[d].metadata_hash
+        )
+    )
+    unchanged = tuple(d for d in now if d in before and d not in changed)
+    return BuildReport(
+        build_id=build_id,
+        added=added,
+        updated=changed,
+        removed=removed,
+        unchanged=unchanged,
+        passages=len(passage_rows),
+        sentences=len(sentence_rows),
+        embedded_passages=n_passages,
+        embedded_sentences=sum(len(p.sentences) for p in to_embed),
+        seconds=time.perf_counter() - started,
+        per_article={p.article.doc_id: len(p.passages) for p in parts},
+        warnings=corpus.warnings,
+        folder=folder,
+    )
+
+
+def _previous_index(store: IndexStore, embedder: Embedder) -> IndexData | None:
+    try:
+        return load_current(store, model=embedder.name, dimension=embedder.dimension)
+    except (IndexMissingError, IndexInvalidError):
+        return None  # nothing usable to reuse: embed everything
+
+
+def _serving_articles(store: IndexStore) -> dict[str, dict]:
+    """Article hashes of the build serving now, to report what a new build changes."""
+    try:
+        folder = store.current_build()
+        return read_manifest(folder).articles if folder is not None else {}
+    except TalkbotError:
+        return {}
+
+
+def _reusable(
+    previous: IndexData, parts: list[ArticleParts], contextualize: bool
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Stored vectors of articles whose passages and sentences are exactly as before."""
+    reuse: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for part in parts:
+        doc_id = part.article.doc_id
+        info = previous.manifest.articles.get(doc_id)
+        if info is None or info["content_hash"] != part.article.content_hash:
+            continue
+        if contextualize and info["metadata_hash"] != part.article.metadata_hash:
+            continue
+        doc_idx = previous.doc_index[doc_id]
+        p_rows = np.flatnonzero(previous.passages[:, 0] == doc_idx)
+        s_rows = np.flatnonzero(previous.sentences[:, 0] == doc_idx)
+        old_sentences = [tuple(r) for r in previous.sentences[s_rows, 1:3].tolist()]
+        new_sentences = [(s.start, s.end) for s in part.sentences]
+        if old_sentences != new_sentences or len(p_rows) != len(part.passages):
+            continue
+        reuse[doc_id] = (
+            np.array(previous.passage_vectors[p_rows], dtype=np.float32),
+            np.array(previous.sentence_vectors[s_rows], dtype=np.float32),
+        )
+    return reuse
+
+
+def _embed_parts(
+    parts: list[ArticleParts], embedder: Embedder, contextualize: bool
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Embed the passages and sentences of ``parts`` in as few model calls as possible."""
+    passage_texts, sentence_texts = [], []
+    for part in parts:
+        text = part.article.text
+        for first, last in part.passages:
+            span = text[part.sentences[first].start : part.sentences[last - 1].end]
+            passage_texts.append(passage_input(part.article, span, contextualize))
+        sentence_texts.extend(text[s.start : s.end] for s in part.sentences)
+    pv = embedder.encode(passage_texts)
+    sv = embedder.encode(sentence_texts)
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    pi = si = 0
+    for part in parts:
+        np_, ns = len(part.passages), len(part.sentences)
+        out[part.article.doc_id] = (pv[pi : pi + np_], sv[si : si + ns])
+        pi += np_
+        si += ns
+    return out

@@ -1,0 +1,191 @@
+"""Read the article files and their metadata from the seeds folder.
+
+An article is any ``*.txt`` or ``*.md`` file in the seeds folder; ``sources.yaml`` maps a
+file name to its title, outlet, publication date, URL and author. A file without an entry
+still indexes, with its headline as title and unknown outlet and date, and a warning.
+Problems that make the corpus unusable raise :class:`CorpusError` naming the file and the
+fix; problems that only lose metadata are returned as warnings.
+
+This module reads; it never writes to the seeds folder (see ``index.library`` for that).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from index.clean import find_headline
+from index.errors import CorpusError
+from index.records import Article
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+METADATA_KEYS = ("title", "outlet", "published", "url", "author")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    articles: tuple[Article, ...]
+    warnings: tuple[str, ...]
+
+
+def load_corpus(
+    seeds_dir: Path,
+    sources_file: Path,
+    *,
+    patterns: tuple[str, ...] = (),
+    max_file_bytes: int = 10_000_000,
+) -> Corpus:
+    """Read every article file and its metadata; raise CorpusError if none is usable."""
+    if not seeds_dir.is_dir():
+        raise CorpusError(f"{seeds_dir}: seeds folder not found; create it and add article files")
+    files = sorted(
+        p for p in seeds_dir.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+    )
+    if not files:
+        raise CorpusError(
+            f"{seeds_dir}: no article files (*.txt, *.md); add articles before building the index"
+        )
+    sources = read_sources(sources_file)
+    warnings: list[str] = []
+    names = {p.name for p in files}
+    for name in sorted(set(sources) - names):
+        warnings.append(
+            f"{sources_file}: entry '{name}' names a file that is not in {seeds_dir}; "
+            "it is ignored (remove the entry or restore the file)"
+        )
+    seen: dict[str, str] = {}
+    articles = []
+    for path in files:
+        doc_id = path.stem
+        if doc_id in seen:
+            raise CorpusError(
+                f"{path}: same name as {seen[doc_id]} with another extension; rename one of them"
+            )
+        seen[doc_id] = path.name
+        text, content_hash = read_article_text(path, max_file_bytes)
+        entry = sources.get(path.name)
+        if entry is None:
+            warnings.append(
+                f"{path}: no entry in {sources_file}; title taken from its headline, "
+                "outlet and date unknown"
+            )
+            entry = {}
+        title = entry.get("title") or find_headline(text, patterns) or doc_id
+        meta = {
+            "title": title,
+            "outlet": entry.get("outlet"),
+            "published": entry.get("published"),
+            "url": entry.get("url"),
+            "author": entry.get("author"),
+        }
+        articles.append(
+            Article(
+                doc_id=doc_id,
+                filename=path.name,
+                text=text,
+                content_hash=content_hash,
+                metadata_hash=metadata_hash(meta),
+                **meta,
+            )
+        )
+    return Corpus(articles=tuple(articles), warnings=tuple(warnings))
+
+
+def read_article_text(path: Path, max_file_bytes: int) -> tuple[str, str]:
+    """The file decoded as UTF-8 (no newline translation) and the sha256 of its bytes."""
+    try:
+        size = path.stat().st_size
+        if size > max_file_bytes:
+            raise CorpusError(
+                f"{path}: {size:,} bytes is over the limit of {max_file_bytes:,} "
+                "(cleaning.max_file_bytes); shorten the file or raise the limit"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(
+            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}); "
+            "save it as UTF-8 or remove it"
+        ) from None
+    if "\x00" in text:
+        raise CorpusError(f"{path}: looks like a binary file (NUL bytes); remove it")
+    if not text.strip():
+        raise CorpusError(f"{path}: the file has no text; remove it or add the article's text")
+    return text, hashlib.sha256(data).hexdigest()
+
+
+def read_sources(sources_file: Path) -> dict[str, dict[str, Any]]:
+    """Parse and validate sources.yaml; a missing file means no metadata."""
+    if not sources_file.exists():
+        return {}
+    try:
+        raw = yaml.safe_load(sources_file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise CorpusError(f"{sources_file}: malformed YAML{where}: {problem}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"{sources_file}: cannot read the file: {exc}") from None
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise CorpusError(f"{sources_file}: must map file names to their metadata")
+    sources: dict[str, dict[str, Any]] = {}
+    for name, entry in raw.items():
+        where = f"{sources_file}: entry '{name}'"
+        if entry is None:
+            entry = {}
+        if not isinstance(entry, dict):
+            raise CorpusError(f"{where} must be a mapping of {', '.join(METADATA_KEYS)}")
+        clean: dict[str, Any] = {}
+        for key, value in entry.items():
+            if key not in METADATA_KEYS:
+                raise CorpusError(
+                    f"{where}: unknown key '{key}'; expected {', '.join(METADATA_KEYS)}"
+                )
+            if key == "published":
+                clean[key] = parse_published(value, f"{where}: 'published'")
+            elif value is None:
+                clean[key] = None
+            elif isinstance(value, str | int | float):
+                text = str(value).strip()
+                clean[key] = None if key == "outlet" and text.lower() == "unknown" else text or None
+            else:
+                raise CorpusError(f"{where}: '{key}' must be text, not {value!r}")
+        sources[str(name)] = clean
+    return sources
+
+
+def parse_published(value: Any, where: str = "published") -> date | None:
+    """A publication date from YAML: a date, an ISO string, or empty/unknown."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() in ("", "unknown", "null", "none"):
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise CorpusError(f"{where} must be a date as YYYY-MM-DD, not {value!r}")
+
+
+def metadata_hash(meta: Mapping[str, Any]) -> str:
+    payload = json.dumps({k: meta.get(k) for k in METADATA_KEYS}, default=str, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()

@@ -1,0 +1,137 @@
+"""The engine's front door: one object the CLI and the Discord cogs both call.
+
+It composes the pieces (settings, embedder, the loaded index) rather than owning their
+logic. The serving index is one attribute swapped in a single assignment, so a question
+in flight keeps the index it started with and a refresh never shows a half-built state.
+Everything here is blocking; async callers use ``asyncio.to_thread``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import unicodedata
+from collections.abc import Callable
+
+from index.answer import compose_answer
+from index.build import BuildReport, build_index
+from index.embed import Embedder
+from index.errors import BusyError, QuestionError
+from index.lexical import Tokenizer
+from index.records import Answer, SearchHit, SourceInfo
+from index.search import Query, rank_passages
+from index.settings import Settings
+from index.store import IndexData, IndexStore, load_current
+
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_question(text: str, max_chars: int) -> str:
+    """The question as the engine reads it; QuestionError if it can't be asked."""
+    if not isinstance(text, str):
+        raise QuestionError("the question must be text")
+    cleaned = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    cleaned = "".join(c if c.isprintable() or c.isspace() else " " for c in cleaned)
+    cleaned = _SPACE.sub(" ", cleaned).strip()
+    if not cleaned:
+        raise QuestionError("the question is empty; ask something like: what did Putin propose?")
+    if len(cleaned) > max_chars:
+        raise QuestionError(
+            f"the question is {len(cleaned):,} characters long; the limit is {max_chars:,}"
+        )
+    if not any(c.isalnum() for c in cleaned):
+        raise QuestionError("the question has no words in it; ask in words")
+    return cleaned
+
+
+class Engine:
+    """Answers, search and sources over the serving index; refreshes it in place."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, data: IndexData) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.tokenizer = Tokenizer(settings.search.aliases)
+        self.store = IndexStore(settings.index_dir)
+        self._data = data
+        self._refresh_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder | None = None) -> Engine:
+        """Load the model (unless given) and the serving index."""
+        embedder = embedder or Embedder(settings.embedding)
+        data = load_current(
+            IndexStore(settings.index_dir), model=embedder.name, dimension=embedder.dimension
+        )
+        return cls(settings, embedder, data)
+
+    @property
+    def data(self) -> IndexData:
+        return self._data
+
+    # -- questions -------------------------------------------------------------------
+
+    def query(self, text: str) -> Query:
+        return Query(text, self.embedder.encode_query(text), tuple(self.tokenizer.terms(text)))
+
+    def ask(self, question: str) -> Answer:
+        """A verbatim, cited answer, or found=False with the reason."""
+        text = normalize_question(question, self.settings.answer.max_question_chars)
+        data = self._data  # one index for the whole question, whatever a refresh does
+        t0 = time.perf_counter()
+        query = self.query(text)
+        t1 = time.perf_counter()
+        ranked = rank_passages(data, query, self.settings.search, self.settings.search.candidates)
+        t2 = time.perf_counter()
+        answer = compose_answer(data, query, ranked, self.tokenizer, self.settings.answer)
+        t3 = time.perf_counter()
+        timings = {"embed": t1 - t0, "retrieve": t2 - t1, "compose": t3 - t2, "total": t3 - t0}
+        return Answer(
+            answer.question, answer.found, answer.answer, answer.citations, answer.reason, timings
+        )
+
+    def search(self, query: str, k: int | None = None) -> list[SearchHit]:
+        """Ranked passages with their fused, dense and BM25 scores."""
+        text = normalize_question(query, self.settings.answer.max_question_chars)
+        k = k or self.settings.search.top_k
+        if k < 1:
+            raise QuestionError(f"k must be at least 1, not {k}")
+        data = self._data
+        ranked = rank_passages(data, self.query(text), self.settings.search, k)
+        return [
+            SearchHit(rank, hit.score, data.passage(hit.pid), hit.dense, hit.lexical)
+            for rank, hit in enumerate(ranked, start=1)
+        ]
+
+    def sources(self) -> list[SourceInfo]:
+        data = self._data
+        counts = data.passage_counts()
+        return [
+            SourceInfo(a.doc_id, a.title, a.outlet, a.published, a.url, counts.get(a.doc_id, 0), a.author)
+            for a in data.articles
+        ]
+
+    # -- keeping the index current ---------------------------------------------------
+
+    def refresh(
+        self, *, incremental: bool = True, progress: Callable[[str], None] | None = None
+    ) -> BuildReport:
+        """Rebuild beside the serving index, then swap; one refresh at a time."""
+        if not self._refresh_lock.acquire(blocking=False):
+            raise BusyError("a refresh is already running; try again when it has finished")
+        try:
+            report = build_index(self.settings, self.embedder, incremental=incremental, progress=progress)
+            self.reload()
+            return report
+        finally:
+            self._refresh_lock.release()
+
+    def reload(self) -> bool:
+        """Swap to the build CURRENT names, if it is not the one serving; True if swapped."""
+        folder = self.store.current_build()
+        if folder is None or folder == self._data.folder:
+            return False
+        fresh = load_current(self.store, model=self.embedder.name, dimension=self.embedder.dimension)
+        self._data = fresh  # a single assignment: readers see the old or the new, never a mix
+        return True

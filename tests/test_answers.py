@@ -1,0 +1,85 @@
+"""Extractive answers on the real seeds: verbatim citations, the right article, honest misses."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.errors import QuestionError
+
+QUESTIONS = [
+    "Who called the Russian peace document spam?",
+    "When did the second round of talks in Istanbul happen?",
+    "How many bombers did Ukraine say it hit?",
+    "What did Lavrov say about Ukraine's provocations?",
+    "Where did Putin say he would meet Zelenskyy?",
+    "What did Trump say about stopping the war?",
+    "What tariffs did the White House impose on India?",
+    "What did Peskov say about the ceasefire proposal?",
+    "How long is the Kerch Bridge?",
+    "When did Putin propose resuming talks in Istanbul?",
+    "What did Zelenskyy say about meeting Putin?",
+    "What did Russia's proposal call for?",
+]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_every_citation_is_verbatim(engine, question):
+    answer = engine.ask(question)
+    assert answer.found, question
+    assert 1 <= len(answer.citations)
+    for citation in answer.citations:
+        article = engine.data.articles[engine.data.doc_index[citation.doc_id]]
+        assert article.text[citation.start : citation.end] == citation.excerpt
+        assert citation.title == article.title and citation.published == article.published
+    # Every [n] in the answer names a citation, and every citation is used.
+    for citation in answer.citations:
+        assert f"[{citation.n}]" in answer.answer
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+
+
+@pytest.mark.parametrize(
+    ("question", "doc_id"),
+    [
+        ("Who said the document looks like spam?", "001_012fc0a4c0d34ea8"),
+        ("What did Trump say at the Rose Garden dinner?", "003_553af48f6526a883"),
+        ("How many Russian drones were in the latest round of strikes?", "003_553af48f6526a883"),
+        ("What is the Kerch Bridge?", "000_086fd48e31ce2218"),
+    ],
+)
+def test_question_answered_by_one_article_cites_it_first(engine, question, doc_id):
+    answer = engine.ask(question)
+    assert answer.found
+    assert answer.citations[0].doc_id == doc_id
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How do I bake sourdough bread?",
+        "What is the capital of Australia?",
+        "Who won the 2018 football World Cup?",
+    ],
+)
+def test_off_topic_question_is_not_found(engine, question):
+    answer = engine.ask(question)
+    assert not answer.found
+    assert answer.citations == ()
+    assert answer.reason
+
+
+def test_answer_is_built_from_the_excerpts_only(engine):
+    answer = engine.ask("What did Zelenskyy propose to the Russians?")
+    text = answer.answer
+    for citation in answer.citations:
+        text = text.replace(f"[{citation.n}]", "")
+    flattened = {" ".join(c.excerpt.split()) for c in answer.citations}
+    for piece in flattened:
+        text = text.replace(piece, "")
+    assert text.strip() == ""
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\u200b\u200b", "x" * 1001, "🙂🙂🙂"])
+def test_bad_questions_are_refused_with_a_message(engine, question):
+    with pytest.raises(QuestionError) as info:
+        engine.ask(question)
+    assert "\n" not in str(info.value) and str(info.value)

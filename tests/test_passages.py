@@ -1,0 +1,56 @@
+"""Sentences and passages: exact offsets into the article file, sizes the model can take."""
+
+from __future__ import annotations
+
+from index.chunk import split_sentences
+from index.records import Span
+
+
+def test_every_sentence_and_passage_round_trips_to_the_article(engine):
+    data = engine.data
+    assert len(data.sentences) > 100 and len(data.passages) > 50
+    for sid in range(len(data.sentences)):
+        sentence = data.sentence(sid)
+        article = data.articles[data.doc_index[sentence.doc_id]]
+        assert article.text[sentence.start : sentence.end] == sentence.text
+        assert sentence.text == sentence.text.strip() and sentence.text
+    for pid in range(len(data.passages)):
+        passage = data.passage(pid)
+        article = data.articles[data.doc_index[passage.doc_id]]
+        assert article.text[passage.start : passage.end] == passage.text
+        # A passage is exactly its sentences, from the first one's start to the last one's end.
+        first = data.sentence(passage.first_sentence)
+        last = data.sentence(passage.last_sentence - 1)
+        assert (first.start, last.end) == (passage.start, passage.end)
+
+
+def test_passages_fit_the_model(engine, embedder, settings):
+    data = engine.data
+    limit = settings.chunking.max_tokens
+    for pid in range(len(data.passages)):
+        passage = data.passage(pid)
+        single = passage.last_sentence - passage.first_sentence == 1
+        # Only a single over-long sentence may exceed the budget; never the model's cap.
+        assert single or embedder.count_tokens(passage.text) <= limit
+        assert embedder.count_tokens(passage.text) < 256
+
+
+def test_passages_never_include_furniture(engine):
+    furniture = [
+        "please wait", "No media source", "0:00", "Sign up to read", "undesirable organization",
+        "Get the Ynetnews app", "The commenter agrees", "Accessibility links", "16x9 Image",
+    ]
+    for pid in range(len(engine.data.passages)):
+        text = engine.data.passage(pid).text
+        for phrase in furniture:
+            assert phrase not in text
+
+
+def test_sentence_splitter_keeps_abbreviations_and_initials_together():
+    text = "U.S. President Donald J. Trump spoke. Then Mr. Peskov said no! \u201cWhy?\u201d he asked."
+    spans = split_sentences(text, Span(0, len(text)))
+    assert [text[s.start : s.end] for s in spans] == [
+        "U.S. President Donald J. Trump spoke.",
+        "Then Mr. Peskov said no!",
+        "\u201cWhy?\u201d he asked.",
+    ]

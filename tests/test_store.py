@@ -1,0 +1,100 @@
+"""The index on disk: round trip, manifest checks, damage, atomic publication."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from index.build import build_index
+from index.engine import Engine
+from index.errors import CorpusError, IndexInvalidError, IndexMissingError
+from index.store import IndexStore, load_build, load_current
+
+
+def test_save_load_round_trip_gives_the_same_results(engine, settings, embedder):
+    before = engine.search("Kerch Bridge attack", 5)
+    reloaded = Engine.open(settings, embedder)
+    after = reloaded.search("Kerch Bridge attack", 5)
+    assert [(h.passage.doc_id, h.passage.start) for h in before] == [
+        (h.passage.doc_id, h.passage.start) for h in after
+    ]
+    assert np.allclose([h.score for h in before], [h.score for h in after])
+    assert reloaded.ask("Who called the document spam?") == engine.ask("Who called the document spam?")
+
+
+def test_manifest_records_what_built_it(engine, embedder):
+    manifest = engine.data.manifest
+    assert manifest.model == embedder.name and manifest.dimension == embedder.dimension
+    assert manifest.passages == len(engine.data.passages)
+    assert set(manifest.articles) == {a.doc_id for a in engine.data.articles}
+    for info in manifest.articles.values():
+        assert len(info["content_hash"]) == 64
+
+
+def test_index_built_with_another_model_is_refused(engine):
+    with pytest.raises(IndexInvalidError, match="another-model.*talkbot index build"):
+        load_build(engine.data.folder, model="another-model")
+
+
+def test_index_of_another_format_is_refused(engine, tmp_path):
+    import shutil
+
+    copy = tmp_path / "build"
+    shutil.copytree(engine.data.folder, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["format_version"] = 99
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexInvalidError, match="format 99"):
+        load_build(copy, model=engine.data.manifest.model)
+
+
+def test_truncated_array_is_reported_as_damage(engine, tmp_path):
+    import shutil
+
+    copy = tmp_path / "build"
+    shutil.copytree(engine.data.folder, copy)
+    path = copy / "passage_vectors.npy"
+    path.write_bytes(path.read_bytes()[:1000])
+    with pytest.raises(IndexInvalidError, match="damaged"):
+        load_build(copy, model=engine.data.manifest.model)
+
+
+def test_missing_index_says_how_to_build(tmp_path):
+    with pytest.raises(IndexMissingError, match="talkbot index build"):
+        load_current(IndexStore(tmp_path / "index"), model="all-MiniLM-L6-v2")
+
+
+def test_failed_build_leaves_the_previous_index_serving(corpus_copy, embedder):
+    first = build_index(corpus_copy, embedder)
+    store = IndexStore(corpus_copy.index_dir)
+    assert store.current_build_id() == first.build_id
+    (corpus_copy.seeds_dir / "zz_broken.txt").write_bytes(b"\xff\xfe broken \x80 bytes")
+    with pytest.raises(CorpusError, match="zz_broken.txt.*UTF-8"):
+        build_index(corpus_copy, embedder)
+    assert store.current_build_id() == first.build_id
+    data = load_current(store, model=embedder.name)
+    assert len(data.passages) == first.passages
+    assert not [p for p in store.builds.iterdir() if p.name.endswith(".partial")]
+
+
+def test_refresh_reuses_vectors_of_unchanged_articles(corpus_copy, embedder):
+    first = build_index(corpus_copy, embedder)
+    again = build_index(corpus_copy, embedder, incremental=True)
+    assert again.embedded_passages == 0
+    assert set(again.unchanged) == set(first.per_article)
+    path = corpus_copy.seeds_dir / "001_012fc0a4c0d34ea8.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA new sentence about the talks was added.\n",
+                    encoding="utf-8")
+    changed = build_index(corpus_copy, embedder, incremental=True)
+    assert changed.updated == ("001_012fc0a4c0d34ea8",)
+    assert changed.embedded_passages == changed.per_article["001_012fc0a4c0d34ea8"]
+
+
+def test_builds_are_garbage_collected(corpus_copy, embedder):
+    for _ in range(3):
+        build_index(replace(corpus_copy), embedder, incremental=True)
+    store = IndexStore(corpus_copy.index_dir)
+    assert len(list(store.builds.iterdir())) <= 2
