@@ -10,6 +10,7 @@ are kept raw in :attr:`Settings.raw` for the front end to validate.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -53,6 +54,8 @@ class SearchSettings:
     fusion: str = "rrf"  # "rrf" or "weighted"
     rrf_k: int = 60
     dense_weight: float = 0.5
+    # How much a passage is judged by its best sentence rather than as a whole.
+    sentence_weight: float = 0.5
     contextualize: bool = False
     aliases: tuple[tuple[str, ...], ...] = ()
 
@@ -61,9 +64,28 @@ class SearchSettings:
 class AnswerSettings:
     max_sentences: int = 4
     max_question_chars: int = 1000
-    min_score: float = 0.35
+    min_score: float = 0.35  # kept for old configs; the not-found rule below decides
     mmr_lambda: float = 0.7
     duplicate_similarity: float = 0.9
+    # Sentences of this many top passages are candidates.
+    passages: int = 5
+    # Candidates within this share of the best relevance may be chosen.
+    keep_ratio: float = 0.8
+    # Sentence relevance: weights of its cosine, BM25 (normalised), key-term coverage,
+    # its passage's rank (1/(1+rank)) and its passage's cosine.
+    w_similarity: float = 0.6
+    w_lexical: float = 0.0
+    w_coverage: float = 0.25
+    w_passage: float = 0.15
+    w_passage_similarity: float = 0.0
+    # The not-found rule: answer when
+    #   nf_similarity*cosine + nf_coverage*coverage - nf_unknown*unknown - nf_count*mismatch
+    # is at least nf_threshold (docs/quality.md explains the signals).
+    nf_similarity: float = 1.0
+    nf_coverage: float = 0.5
+    nf_unknown: float = 0.5
+    nf_count: float = 0.3
+    nf_threshold: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -219,6 +241,13 @@ def _check_ranges(s: Settings) -> None:
         (s.search.fusion in ("rrf", "weighted"), "search.fusion", "must be 'rrf' or 'weighted'"),
         (s.search.rrf_k >= 1, "search.rrf_k", "must be at least 1"),
         (0.0 <= s.search.dense_weight <= 1.0, "search.dense_weight", "must be between 0 and 1"),
+        (
+            0.0 <= s.search.sentence_weight <= 1.0,
+            "search.sentence_weight",
+            "must be between 0 and 1",
+        ),
+        (1 <= s.answer.passages <= 50, "answer.passages", "must be between 1 and 50"),
+        (0.0 < s.answer.keep_ratio <= 1.0, "answer.keep_ratio", "must be in (0, 1]"),
         (1 <= s.answer.max_sentences <= 10, "answer.max_sentences", "must be between 1 and 10"),
         (s.answer.max_question_chars >= 10, "answer.max_question_chars", "must be at least 10"),
         (0.0 <= s.answer.mmr_lambda <= 1.0, "answer.mmr_lambda", "must be between 0 and 1"),
@@ -228,6 +257,14 @@ def _check_ranges(s: Settings) -> None:
             "must be in (0, 1]",
         ),
     ]
+    for pattern in s.cleaning.patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(
+                f"{p}: 'cleaning.patterns' item {pattern!r} is not a valid regular expression "
+                f"({exc}); fix or remove it"
+            ) from None
     for ok, key, message in checks:
         if not ok:
             section, name = key.split(".")

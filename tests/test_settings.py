@@ -41,6 +41,7 @@ def test_data_dir_env_overrides(tmp_path, monkeypatch):
         ("chunking:\n  max_tokens: 512\n", "'chunking.max_tokens' must be between 8 and 256"),
         ("embedding:\n  allow_download: sometimes\n", "must be true or false"),
         ("data_dir: 3\n", "'data_dir' must be a path"),
+        ("cleaning:\n  patterns: ['(unclosed']\n", "not a valid regular expression"),
     ],
 )
 def test_config_errors_name_file_key_and_problem(tmp_path, text, message):
