@@ -1,0 +1,138 @@
+"""The Discord bot: a ``commands.Bot`` that composes the engine, the cogs and the settings.
+
+Everything comes in through the constructor (no module globals), so tests and the CLI
+build their own bots. The bot asks for the minimum: the ``guilds`` and
+``guild_messages`` intents, not the privileged ``message_content`` one (Discord still
+delivers the content of messages that mention the bot). It never pings anyone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import discord
+from discord.ext import commands
+
+from bot.cog_ask import AskCog
+from bot.cog_help import HelpCog
+from bot.cog_sources import SourcesCog
+from bot.engine_port import AnswerEngine
+from bot.feedback import FEEDBACK_FILE, FeedbackStore
+from bot.replies import NO_PINGS, TalkTree
+from bot.settings import DiscordSettings
+
+log = logging.getLogger("talkbot.discord")
+
+T = TypeVar("T")
+CogFactory = Callable[["TalkBot"], commands.Cog]
+# Engine calls run in worker threads; more than two at once on a small machine only adds
+# GIL contention, which delays the event loop (and with it the gateway heartbeat).
+ENGINE_CONCURRENCY = 2
+# One line per cog. /timeline and the moderators' /refresh /add /remove join here in
+# their own modules (cog_timeline.py, cog_moderation.py).
+DEFAULT_COGS: tuple[CogFactory, ...] = (AskCog, SourcesCog, HelpCog)
+
+
+def bot_intents() -> discord.Intents:
+    intents = discord.Intents.none()
+    intents.guilds = True  # channels and threads, for replies and channel limits
+    intents.guild_messages = True  # MESSAGE_CREATE, for mentions
+    return intents
+
+
+class TalkBot(commands.Bot):
+    def __init__(
+        self,
+        engine: AnswerEngine,
+        discord_settings: DiscordSettings,
+        *,
+        feedback: FeedbackStore | None = None,
+        cogs: Sequence[CogFactory] = DEFAULT_COGS,
+        sync_guild: int | None = None,
+        **options: Any,
+    ) -> None:
+        options.setdefault("guild_ready_timeout", discord_settings.guild_ready_timeout)
+        super().__init__(
+            # Prefix commands are unused (on_message below never runs them); Bot needs one.
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=bot_intents(),
+            allowed_mentions=NO_PINGS,
+            tree_cls=TalkTree,
+            **options,
+        )
+        self.engine = engine
+        self.discord_settings = discord_settings
+        self.feedback = feedback or FeedbackStore(engine.settings.data_dir / FEEDBACK_FILE)
+        self._cog_factories = tuple(cogs)
+        self._sync_guild = sync_guild
+        self._engine_slots = asyncio.Semaphore(ENGINE_CONCURRENCY)
+
+    async def run_engine(self, func: Callable[..., T], *args: Any) -> T:
+        """Run a blocking engine call off the event loop, a bounded number at a time."""
+        async with self._engine_slots:
+            return await asyncio.to_thread(func, *args)
+
+    async def setup_hook(self) -> None:
+        await self.add_cogs()
+        if self._sync_guild is not None:
+            synced = await sync_commands(self, self._sync_guild)
+            log.info("synced %d commands to guild %s", len(synced), self._sync_guild)
+
+    async def add_cogs(self) -> None:
+        """Add every cog; idempotent so payload generation can call it without logging in."""
+        for factory in self._cog_factories:
+            cog = factory(self)
+            if self.get_cog(cog.qualified_name) is None:
+                await self.add_cog(cog)
+
+    async def on_message(self, message: discord.Message) -> None:
+        # Replaces Bot.on_message so no prefix command ever runs; the Ask cog's own
+        # listener answers mentions.
+        return
+
+    async def on_ready(self) -> None:
+        log.info(
+            "connected as %s (id %s) to %d guilds",
+            self.user,
+            self.user and self.user.id,
+            len(self.guilds),
+        )
+
+    def command_payloads(self) -> list[dict[str, Any]]:
+        """The application-command objects this bot registers, as Discord receives them."""
+        return [command.to_dict(self.tree) for command in self.tree.get_commands()]
+
+
+async def sync_commands(
+    bot: TalkBot, guild_id: int | None
+) -> list[discord.app_commands.AppCommand]:
+    """Upload the command tree: to one guild (immediate) or globally (may take a while)."""
+    if guild_id is None:
+        return await bot.tree.sync()
+    guild = discord.Object(id=guild_id)
+    bot.tree.copy_global_to(guild=guild)
+    return await bot.tree.sync(guild=guild)
+
+
+async def run_until_signal(bot: TalkBot, token: str) -> None:
+    """Log in, connect and serve until SIGINT/SIGTERM, then close cleanly."""
+    loop = asyncio.get_running_loop()
+    stop_signals = (signal.SIGINT, signal.SIGTERM)
+
+    def request_stop(sig: signal.Signals) -> None:
+        log.info("received %s: shutting down", sig.name)
+        loop.create_task(bot.close())
+
+    for sig in stop_signals:
+        loop.add_signal_handler(sig, request_stop, sig)
+    try:
+        async with bot:
+            await bot.start(token)
+    finally:
+        for sig in stop_signals:
+            loop.remove_signal_handler(sig)

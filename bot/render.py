@@ -1,0 +1,212 @@
+"""Turn engine results into Discord embeds that always fit Discord's limits.
+
+Pure functions: no I/O, no client. Quoted article text is escaped so that it shows as
+written (no accidental bold, headings or masked links) and shortened at a word boundary
+with an ellipsis when it is too long, rather than making Discord reject the message.
+Pinging is prevented elsewhere (``AllowedMentions.none()``); this module only formats.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import discord
+
+from index.records import Answer, Citation, SourceInfo
+
+# Discord's documented limits (characters).
+MESSAGE_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELDS_LIMIT = 25
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
+
+ELLIPSIS = "…"
+ANSWER_COLOUR = discord.Colour.blurple()
+NOT_FOUND_COLOUR = discord.Colour.light_grey()
+ERROR_COLOUR = discord.Colour.red()
+ANSWER_FOOTER = "Sentences are quoted verbatim from the articles; [n] points to the source below."
+NOT_FOUND_TEXT = "The indexed articles don't answer that."
+
+# Markdown that escape_markdown leaves alone but Discord renders at the start of a line:
+# headings, subtext, block quotes and list bullets.
+_LINE_MARKERS = re.compile(r"^(\s*)(#{1,3} |-# |>>> |> |[-*] |\d+\. )", re.MULTILINE)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Return ``text`` cut to at most ``limit`` characters at a word boundary, plus '…'."""
+    if limit <= 0:
+        return ""
+    if len(text) <= limit:
+        return text
+    if limit <= len(ELLIPSIS):
+        return ELLIPSIS[:limit]
+    room = limit - len(ELLIPSIS)
+    cut = text[: room + 1]
+    space = cut.rfind(" ")
+    # Cut mid-word only when the last space is so early that most of the room is wasted.
+    head = cut[:space] if space > room // 2 else text[:room]
+    return head.rstrip(" ,;:-–—") + ELLIPSIS
+
+
+def escape(text: str) -> str:
+    """Escape Discord markdown so quoted text shows literally (masked links included)."""
+    out = discord.utils.escape_markdown(text)
+    # escape_markdown escapes '[' but not '](', and some clients still honour the link.
+    out = out.replace("](", "]\\(")
+    return _LINE_MARKERS.sub(lambda m: m.group(1) + "\\" + m.group(2), out)
+
+
+def fit(text: str, limit: int) -> str:
+    """Escape ``text`` and shorten it so the escaped form fits in ``limit`` characters."""
+    escaped = escape(text)
+    room = limit
+    # Escaping adds backslashes, so shrink the raw text until its escaped form fits.
+    while len(escaped) > limit and room > 0:
+        room = max(0, room - max(1, len(escaped) - limit))
+        escaped = escape(shorten(text, room))
+        if escaped.endswith("\\" + ELLIPSIS):
+            escaped = escaped[: -len(ELLIPSIS) - 1] + ELLIPSIS
+    return escaped
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def date_label(value: date | None) -> str:
+    return value.isoformat() if value is not None else "undated"
+
+
+def link(title: str, url: str | None, limit: int) -> str:
+    """The title, as a masked link when the URL is a plain http(s) address."""
+    if url and re.fullmatch(r"https?://[^\s<>]+", url):
+        safe_url = url.replace("(", "%28").replace(")", "%29")
+        overhead = len(safe_url) + 4  # [](<url>)
+        if overhead < limit // 2:
+            label = fit(one_line(title), limit - overhead).replace("]", "\\]")
+            return f"[{label}]({safe_url})"
+    return fit(one_line(title), limit)
+
+
+def citation_field(c: Citation, excerpt_limit: int) -> tuple[str, str]:
+    outlet = c.outlet or "unknown outlet"
+    name = fit(f"[{c.n}] {one_line(outlet)} · {date_label(c.published)}", FIELD_NAME_LIMIT)
+    title = link(c.title, c.url, FIELD_VALUE_LIMIT // 2)
+    room = min(excerpt_limit, FIELD_VALUE_LIMIT - len(title) - 3)
+    quote = fit(one_line(c.excerpt), room)
+    return name, f"{title}\n> {quote}" if quote else title
+
+
+def answer_embed(answer: Answer) -> discord.Embed:
+    """The reply to a question: the answer with its [n] markers and a field per citation."""
+    title = fit(one_line(answer.question), TITLE_LIMIT) or None
+    if not answer.found:
+        text = answer.reason or NOT_FOUND_TEXT
+        return discord.Embed(
+            title=title, description=fit(text, DESCRIPTION_LIMIT), colour=NOT_FOUND_COLOUR
+        )
+    citations = answer.citations[:FIELDS_LIMIT]
+    description = fit(answer.answer, DESCRIPTION_LIMIT)
+    excerpt_limit = FIELD_VALUE_LIMIT
+    while True:
+        embed = discord.Embed(title=title, description=description, colour=ANSWER_COLOUR)
+        for c in citations:
+            name, value = citation_field(c, excerpt_limit)
+            embed.add_field(name=name, value=value, inline=False)
+        embed.set_footer(text=ANSWER_FOOTER)
+        excess = len(embed) - EMBED_TOTAL_LIMIT
+        if excess <= 0:
+            return embed
+        if excerpt_limit > 40:
+            # Shorten every excerpt evenly rather than dropping the last citations.
+            excerpt_limit = max(40, excerpt_limit - excess // max(1, len(citations)) - 1)
+        else:
+            description = fit(answer.answer, max(0, len(description) - excess - 1))
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    embed: discord.Embed
+    number: int  # 1-based
+    count: int
+
+
+def source_pages(sources: Sequence[SourceInfo], per_page: int) -> list[SourcePage]:
+    """The indexed articles as one or more embeds of ``per_page`` entries."""
+    if not sources:
+        embed = discord.Embed(
+            title="Indexed articles (0)",
+            description="No articles are indexed yet.",
+            colour=NOT_FOUND_COLOUR,
+        )
+        return [SourcePage(embed, 1, 1)]
+    ordered = sorted(sources, key=lambda s: (s.published or date.min, s.title), reverse=True)
+    chunks = [ordered[i : i + per_page] for i in range(0, len(ordered), per_page)]
+    line_limit = (DESCRIPTION_LIMIT - 2 * per_page) // per_page
+    pages = []
+    for number, chunk in enumerate(chunks, start=1):
+        start = (number - 1) * per_page
+        lines = [_source_line(start + i + 1, s, line_limit) for i, s in enumerate(chunk)]
+        embed = discord.Embed(
+            title=f"Indexed articles ({len(sources)})",
+            description="\n".join(lines),
+            colour=ANSWER_COLOUR,
+        )
+        embed.set_footer(text=f"Page {number}/{len(chunks)}")
+        pages.append(SourcePage(embed, number, len(chunks)))
+    return pages
+
+
+def _source_line(i: int, s: SourceInfo, limit: int) -> str:
+    passages = f"{s.passages} passage{'s' if s.passages != 1 else ''}"
+    meta = f" — {fit(one_line(s.outlet or 'unknown outlet'), 60)} · {date_label(s.published)}"
+    meta += f" · {passages}"
+    prefix = f"**{i}.** "
+    return prefix + link(s.title, s.url, limit - len(prefix) - len(meta)) + meta
+
+
+def help_embed(commands: Iterable[tuple[str, str]], max_question_chars: int) -> discord.Embed:
+    """What the bot does and how it cites; ``commands`` are (name, description) pairs."""
+    lines = [f"`/{name}` — {description}" for name, description in commands]
+    embed = discord.Embed(
+        title="talkbot — news coverage of the Russia–Ukraine peace talks",
+        description=(
+            "I answer questions by **quoting sentences verbatim** from the indexed news "
+            "articles; I never paraphrase or add facts of my own. Each quoted sentence ends "
+            "with a marker such as [1], and the numbered fields under the answer show that "
+            "source: outlet, date, title (linked when known) and the excerpt quoted.\n\n"
+            "If the articles don't answer a question, I say so instead of guessing."
+        ),
+        colour=ANSWER_COLOUR,
+    )
+    embed.add_field(name="Commands", value="\n".join(lines)[:FIELD_VALUE_LIMIT], inline=False)
+    embed.add_field(
+        name="Asking by mention",
+        value=(
+            "Mention me with a question, e.g. `@talkbot what did Putin propose?`, "
+            "and I reply with the same answer."
+        ),
+        inline=False,
+    )
+    embed.add_field(
+        name="Feedback and limits",
+        value=(
+            "Use 👍/👎 under an answer to tell us whether it helped. "
+            f"Questions can be up to {max_question_chars} characters; "
+            "`private: True` on /ask shows the answer only to you."
+        ),
+        inline=False,
+    )
+    return embed
+
+
+def notice(text: str) -> str:
+    """A plain-text ephemeral message, cut to Discord's message limit."""
+    return shorten(text, MESSAGE_LIMIT)

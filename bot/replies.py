@@ -1,0 +1,88 @@
+"""Deliver ephemeral notices and turn command errors into a user's words.
+
+Every error a user can cause becomes a one-line ephemeral reply; anything unexpected gets
+a short apology while the traceback goes to the log. Discord refusing a reply because the
+interaction expired or is unknown is logged and otherwise ignored: the bot stays up.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from bot.render import notice
+from index.errors import TalkbotError
+
+log = logging.getLogger("talkbot.discord")
+
+NO_PINGS = discord.AllowedMentions.none()
+APOLOGY = (
+    "Sorry, something went wrong while answering. The error has been logged; please try again."
+)
+
+
+async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
+    """Reply privately, whether or not the interaction was already acknowledged."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(notice(text), ephemeral=True, allowed_mentions=NO_PINGS)
+        else:
+            await interaction.response.send_message(
+                notice(text), ephemeral=True, allowed_mentions=NO_PINGS
+            )
+    except discord.NotFound:
+        log.warning("interaction %s expired before the bot could reply", interaction.id)
+    except discord.HTTPException as exc:
+        log.warning("could not reply to interaction %s: %s", interaction.id, exc)
+
+
+def user_message(error: BaseException) -> str | None:
+    """The user-facing text for an error the user caused, or None if it is unexpected."""
+    if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        error = error.__cause__ or getattr(error, "original", error)
+    if isinstance(error, TalkbotError):
+        return str(error)
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return wait_message(error.retry_after)
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command only works in a server channel."
+    if isinstance(error, app_commands.MissingPermissions | app_commands.BotMissingPermissions):
+        return str(error)
+    if isinstance(error, app_commands.CheckFailure):
+        return str(error) or "You can't use this command here."
+    return None
+
+
+def wait_message(retry_after: float) -> str:
+    seconds = max(1, round(retry_after + 0.5))
+    unit = "second" if seconds == 1 else "seconds"
+    return f"You're asking quickly — please wait {seconds} {unit} before the next question."
+
+
+async def handle_command_error(
+    interaction: discord.Interaction, error: app_commands.AppCommandError
+) -> None:
+    """CommandTree.on_error: explain the user's errors, log and apologise for the rest."""
+    message = user_message(error)
+    if message is None:
+        command = interaction.command.qualified_name if interaction.command else "?"
+        original = getattr(error, "original", error)
+        log.error(
+            "unexpected error in /%s (interaction %s)",
+            command,
+            interaction.id,
+            exc_info=(type(original), original, original.__traceback__),
+        )
+        message = APOLOGY
+    await send_ephemeral(interaction, message)
+
+
+class TalkTree(app_commands.CommandTree):
+    """The command tree with the bot's error handling."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await handle_command_error(interaction, error)

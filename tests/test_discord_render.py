@@ -1,0 +1,130 @@
+"""render.py: embeds always fit Discord's limits, quoted text shows literally."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import discord
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.render import (
+    DESCRIPTION_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    FIELD_NAME_LIMIT,
+    FIELD_VALUE_LIMIT,
+    FIELDS_LIMIT,
+    TITLE_LIMIT,
+    answer_embed,
+    escape,
+    fit,
+    shorten,
+    source_pages,
+)
+from index.records import Answer, Citation, SourceInfo
+
+text = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",))
+    | st.sampled_from("*_~`|>[]()# \n"),
+    max_size=3000,
+)
+
+
+def citation(n: int, excerpt: str, title: str = "A title", url: str | None = None) -> Citation:
+    return Citation(n, f"doc{n}", title, "RFE/RL", date(2025, 5, 11), url, excerpt, 0, len(excerpt))
+
+
+def assert_within_limits(embed: discord.Embed) -> None:
+    assert len(embed.title or "") <= TITLE_LIMIT
+    assert len(embed.description or "") <= DESCRIPTION_LIMIT
+    assert len(embed.fields) <= FIELDS_LIMIT
+    for f in embed.fields:
+        assert 0 < len(f.name) <= FIELD_NAME_LIMIT
+        assert 0 < len(f.value) <= FIELD_VALUE_LIMIT
+    assert len(embed) <= EMBED_TOTAL_LIMIT
+
+
+def test_shorten_cuts_at_a_word_boundary_with_an_ellipsis() -> None:
+    assert shorten("Putin proposed direct talks in Istanbul", 20) == "Putin proposed…"
+    assert shorten("short", 20) == "short"
+    assert len(shorten("x" * 50, 10)) == 10  # one long word: cut inside it
+
+
+@given(text, st.integers(min_value=0, max_value=3000))
+def test_shorten_never_exceeds_the_limit(s: str, limit: int) -> None:
+    out = shorten(s, limit)
+    assert len(out) <= limit
+    assert out == s or out.endswith("…") or limit == 0
+
+
+@given(text, st.integers(min_value=1, max_value=1100))
+def test_fit_escaped_text_fits(s: str, limit: int) -> None:
+    assert len(fit(s, limit)) <= limit
+
+
+def test_escape_neutralises_markdown_and_masked_links() -> None:
+    out = escape("**bold** [click](https://evil.example) # heading\n> quote")
+    assert "**" not in out.replace("\\*", "")
+    assert "](" not in out
+    assert out.startswith("\\*\\*bold")
+    assert "\n\\> quote" in out
+
+
+def test_answer_embed_has_markers_and_one_field_per_citation() -> None:
+    answer = Answer(
+        "What did Putin propose?",
+        True,
+        "He proposed talks. [1] In Istanbul. [2]",
+        (citation(1, "He proposed talks."), citation(2, "In Istanbul.", url="https://x.org/a_(b)")),
+    )
+    embed = answer_embed(answer)
+    assert embed.description == "He proposed talks. [1] In Istanbul. [2]"
+    assert [f.name for f in embed.fields] == ["[1] RFE/RL · 2025-05-11", "[2] RFE/RL · 2025-05-11"]
+    assert embed.fields[0].value == "A title\n> He proposed talks."
+    assert embed.fields[1].value.startswith("[A title](https://x.org/a_%28b%29)")
+
+
+def test_not_found_shows_the_reason_plainly() -> None:
+    embed = answer_embed(Answer("Banana bread?", False, "", (), "The articles don't say."))
+    assert embed.description == "The articles don't say."
+    assert embed.fields == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    question=text,
+    body=text,
+    excerpts=st.lists(text, min_size=0, max_size=30),
+    title=text,
+)
+def test_answer_embed_always_fits(
+    question: str, body: str, excerpts: list[str], title: str
+) -> None:
+    cites = tuple(citation(i + 1, e * 3, title=title or "t") for i, e in enumerate(excerpts))
+    embed = answer_embed(Answer(question, True, body * 3, cites))
+    assert_within_limits(embed)
+    assert len(embed.fields) == min(len(cites), FIELDS_LIMIT)
+
+
+def test_real_answers_fit(engine) -> None:
+    for q in ("What did Putin propose?", "What did Zelenskyy say about a ceasefire?"):
+        assert_within_limits(answer_embed(engine.ask(q)))
+
+
+def test_source_pages_split_and_number() -> None:
+    sources = [
+        SourceInfo(f"d{i}", f"Title {i} " + "long " * 80, "Outlet", date(2025, 1, 1 + i), None, i)
+        for i in range(23)
+    ]
+    pages = source_pages(sources, 10)
+    assert [p.number for p in pages] == [1, 2, 3]
+    assert pages[0].embed.footer.text == "Page 1/3"
+    assert pages[2].embed.description.count("\n") == 2  # 3 entries on the last page
+    for page in pages:
+        assert_within_limits(page.embed)
+    assert "1 passage" in pages[2].embed.description  # singular for one
+
+
+def test_no_sources_is_one_page() -> None:
+    [page] = source_pages([], 10)
+    assert "No articles" in page.embed.description
