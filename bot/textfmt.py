@@ -67,6 +67,10 @@ def format_changes(report: BuildReport) -> list[str]:
                        ("removed", report.removed), ("unchanged", report.unchanged)):
         if ids:
             lines.append(f"  {label}: {', '.join(ids)}")
-    lines.append(f"  embedded {report.embedded_passages} passages (the rest reused)")
+    reused = report.passages - report.embedded_passages
+    lines.append(
+        f"  embedded {report.embedded_passages} passages"
+        + (f", reused the stored vectors of {reused}" if reused else "")
+    )
     lines.extend(f"warning: {w}" for w in report.warnings)
     return lines
