@@ -1,0 +1,121 @@
+"""``talkbot index refresh``, ``talkbot add`` and ``talkbot remove`` through ``main()``.
+
+The commands run for real on a private copy of the seeds and index; the only thing
+swapped is where the CLI gets its embedder: the session's, instead of loading the same
+model again.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from bot.audit import AuditLog
+from bot.cli import main
+from tests.articlesite import PLAIN_ARTICLE, UNIQUE_WORD
+from tests.conftest import CONFIG
+from tests.folder_snapshot import snapshot
+
+pytest_plugins = ("tests.moderation_fixtures",)
+
+SEED = "000_086fd48e31ce2218"
+
+
+@pytest.fixture
+def cli(built_copy, embedder, tmp_path, monkeypatch, capsys):
+    """Run ``talkbot ...`` against the private copy; returns (exit code, stdout, stderr)."""
+    raw = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    raw.update(
+        data_dir=str(built_copy.data_dir),
+        seeds_dir=str(built_copy.seeds_dir),
+        sources_file=str(built_copy.sources_file),
+    )
+    raw.setdefault("moderation", {})["allow_hosts"] = ["127.0.0.1"]
+    config = tmp_path / "talkbot.yaml"
+    config.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    monkeypatch.setattr("bot.cli_moderation.load_embedder", lambda _settings: embedder)
+    monkeypatch.setattr("index.embed.Embedder", lambda _settings: embedder)
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(["--config", str(config), *argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def audit_of(settings) -> list:
+    return AuditLog.for_settings(settings).entries()
+
+
+def test_index_refresh_json_reports_the_changes(cli, built_copy):
+    (built_copy.seeds_dir / f"{SEED}.txt").unlink()
+    code, out, _ = cli("index", "refresh", "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert {"added", "updated", "removed", "unchanged", "passages", "seconds"} <= set(report)
+    assert report["removed"] == [SEED]
+    assert len(report["unchanged"]) == 4 and report["added"] == report["updated"] == []
+    assert report["embedded_passages"] == 0
+
+
+def test_add_url_then_remove_it(cli, built_copy, site):
+    code, out, err = cli("add", f"{site}/article.html", "--outlet", "Courier", "--json")
+    assert code == 0, err
+    added = json.loads(out)
+    assert added["outlet"] == "Courier" and added["published"] == "2025-07-14"
+    assert added["report"]["added"] == [added["doc_id"]]
+    assert UNIQUE_WORD in (built_copy.seeds_dir / added["filename"]).read_text(encoding="utf-8")
+
+    code, out, err = cli("remove", added["doc_id"])
+    assert code == 0, err
+    assert out.startswith(f"Removed {added['doc_id']}")
+    assert f"removed: {added['doc_id']}" in out
+    assert not (built_copy.seeds_dir / added["filename"]).exists()
+
+    entries = audit_of(built_copy)
+    assert [(e.action, e.outcome, e.via) for e in entries] == [
+        ("add", "ok", "cli"),
+        ("remove", "ok", "cli"),
+    ]
+    assert entries[0].target == f"{site}/article.html" and entries[0].user_name
+    assert entries[1].target == added["doc_id"]
+
+
+def test_add_file_prints_what_changed(cli, built_copy, tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text(PLAIN_ARTICLE, encoding="utf-8")
+    code, out, err = cli("add", str(story), "--published", "2025-07-15", "--title", "Talks")
+    assert code == 0, err
+    assert out.startswith("Added 005_")
+    assert '"Talks" (unknown outlet · 2025-07-15)' in out
+    assert "embedded" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("add", "{site}/article.html", "--published", "15/07/2025"), "not a date as YYYY-MM-DD"),
+        (("add", "http://10.0.0.1/story"), "resolves to 10.0.0.1, a private address"),
+        (("add", "{site}/doc.pdf"), "is a PDF"),
+        (("add", "{site}/missing"), "returned HTTP 404"),
+        (("add", "{site}/to-private"), "a private address"),
+        (("add", "{tmp}/nowhere.txt"), "no such file"),
+        (("add", "{seed}"), f"duplicates article {SEED}"),
+        (("remove", "nope"), "no article 'nope'"),
+    ],
+)
+def test_refusals_change_nothing_and_are_audited(cli, built_copy, site, tmp_path, argv, message):
+    before = snapshot(built_copy.seeds_dir)
+    seed = built_copy.seeds_dir / f"{SEED}.txt"
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(seed.read_bytes())
+    argv = [a.format(site=site, tmp=tmp_path, seed=copy) for a in argv]
+    code, out, err = cli(*argv)
+    assert code == 2 and out == ""
+    assert message in err and err.startswith("talkbot: ") and "Traceback" not in err
+    assert snapshot(built_copy.seeds_dir) == before
+    (entry,) = audit_of(built_copy)
+    assert entry.outcome == "refused" and entry.action == argv[0] and message in entry.detail
