@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import discord
 
-from bot.client import TalkBot, run_until_signal, sync_commands
+from bot.client import TalkBot, make_bot, run_until_signal, sync_commands
 from bot.engine_port import EngineNotLoaded
 from bot.feedback import FEEDBACK_FILE, FeedbackStore, format_summary
 from bot.settings import DiscordSettings, discord_settings
@@ -91,7 +91,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from index.engine import Engine  # the model and index load only for `run`
 
     engine = Engine.open(settings)
-    bot = TalkBot(engine, ds, sync_guild=ds.sync_guild)
+    bot = make_bot(engine, ds, sync_guild=ds.sync_guild)
     try:
         asyncio.run(run_until_signal(bot, token))
     except discord.LoginFailure:
@@ -101,7 +101,31 @@ def cmd_run(args: argparse.Namespace) -> int:
         ) from None
     except discord.PrivilegedIntentsRequired:
         raise TalkbotError("Discord refused the requested intents") from None
+    except discord.ConnectionClosed as exc:
+        raise TalkbotError(gateway_refusal(exc.code)) from None
     return 0
+
+
+# Gateway close codes after which discord.py gives up instead of reconnecting.
+_CLOSE_REASONS = {
+    4004: f"Discord rejected {TOKEN_ENV} (gateway close 4004): reset the token in the "
+    "developer portal and set the new one",
+    4010: "Discord refused the shard settings (gateway close 4010): set discord.shards to "
+    "auto, or to a count Discord accepts",
+    4011: "Discord requires sharding for this many servers (gateway close 4011): set "
+    "discord.shards: auto in the config (docs/scaling-discord.md)",
+    4012: "Discord refused the gateway API version (close 4012): upgrade discord.py",
+    4013: "Discord refused the requested intents as invalid (gateway close 4013)",
+    4014: "Discord refused the requested intents (gateway close 4014)",
+}
+
+
+def gateway_refusal(code: int | None) -> str:
+    """The user's words for a gateway close that ends the bot (never includes the token)."""
+    return _CLOSE_REASONS.get(
+        code or 0,
+        f"Discord closed the gateway connection with code {code}; the log above says why",
+    )
 
 
 def cmd_sync(args: argparse.Namespace) -> int:

@@ -1,4 +1,9 @@
-"""The Discord bot: a ``commands.Bot`` that composes the engine, the cogs and the settings.
+"""The Discord bot: composes the engine, the cogs and the settings into a discord.py bot.
+
+The behaviour lives in :class:`TalkBotBase`, mixed into ``commands.Bot`` (one gateway
+connection: :class:`TalkBot`) or ``commands.AutoShardedBot`` (one connection per shard,
+Discord assigning servers to shards: :class:`ShardedTalkBot`). :func:`make_bot` picks
+one from ``discord.shards``; everything else is the same either way.
 
 Everything comes in through the constructor (no module globals), so tests and the CLI
 build their own bots. The bot asks for the minimum: the ``guilds`` and
@@ -12,14 +17,16 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 from discord.ext import commands
 
 from bot.cog_ask import AskCog
 from bot.cog_help import HelpCog
+from bot.cog_moderation import ModerationCog
 from bot.cog_sources import SourcesCog
+from bot.cog_timeline import TimelineCog
 from bot.engine_port import AnswerEngine
 from bot.feedback import FEEDBACK_FILE, FeedbackStore
 from bot.replies import NO_PINGS, TalkTree
@@ -28,13 +35,13 @@ from bot.settings import DiscordSettings
 log = logging.getLogger("talkbot.discord")
 
 T = TypeVar("T")
-CogFactory = Callable[["TalkBot"], commands.Cog]
+CogFactory = Callable[["TalkBotBase"], commands.Cog]
 # Engine calls run in worker threads; more than two at once on a small machine only adds
 # GIL contention, which delays the event loop (and with it the gateway heartbeat).
 ENGINE_CONCURRENCY = 2
 # One line per cog. /timeline and the moderators' /refresh /add /remove join here in
 # their own modules (cog_timeline.py, cog_moderation.py).
-DEFAULT_COGS: tuple[CogFactory, ...] = (AskCog, SourcesCog, HelpCog)
+DEFAULT_COGS: tuple[CogFactory, ...] = (AskCog, SourcesCog, TimelineCog, HelpCog, ModerationCog)
 
 
 def bot_intents() -> discord.Intents:
@@ -44,7 +51,16 @@ def bot_intents() -> discord.Intents:
     return intents
 
 
-class TalkBot(commands.Bot):
+if TYPE_CHECKING:
+    # What the mixin may assume of the class it is mixed into (both are BotBase + Client).
+    _MixedInto = commands.Bot
+else:
+    _MixedInto = object
+
+
+class TalkBotBase(_MixedInto):
+    """The bot's behaviour; mixed in before ``commands.Bot`` or ``commands.AutoShardedBot``."""
+
     def __init__(
         self,
         engine: AnswerEngine,
@@ -56,7 +72,7 @@ class TalkBot(commands.Bot):
         **options: Any,
     ) -> None:
         options.setdefault("guild_ready_timeout", discord_settings.guild_ready_timeout)
-        super().__init__(
+        super().__init__(  # the discord.py bot class this is mixed into
             # Prefix commands are unused (on_message below never runs them); Bot needs one.
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -97,10 +113,11 @@ class TalkBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info(
-            "connected as %s (id %s) to %d guilds",
+            "connected as %s (id %s) to %d guilds over %d shard(s)",
             self.user,
             self.user and self.user.id,
             len(self.guilds),
+            self.shard_count or 1,
         )
 
     def command_payloads(self) -> list[dict[str, Any]]:
@@ -108,8 +125,30 @@ class TalkBot(commands.Bot):
         return [command.to_dict(self.tree) for command in self.tree.get_commands()]
 
 
+class TalkBot(TalkBotBase, commands.Bot):
+    """One gateway connection: fine until Discord requires sharding (2,500 servers)."""
+
+
+class ShardedTalkBot(TalkBotBase, commands.AutoShardedBot):
+    """One gateway connection per shard, in one process; Discord assigns servers to shards.
+
+    With ``shard_count=None`` the count is Discord's recommendation (GET /gateway/bot).
+    """
+
+
+def make_bot(
+    engine: AnswerEngine, discord_settings: DiscordSettings, **kwargs: Any
+) -> TalkBot | ShardedTalkBot:
+    """The bot ``discord.shards`` asks for: unsharded (null), Discord's count (auto) or N."""
+    shards = discord_settings.shards
+    if shards is None:
+        return TalkBot(engine, discord_settings, **kwargs)
+    shard_count = None if shards == "auto" else shards
+    return ShardedTalkBot(engine, discord_settings, shard_count=shard_count, **kwargs)
+
+
 async def sync_commands(
-    bot: TalkBot, guild_id: int | None
+    bot: TalkBotBase, guild_id: int | None
 ) -> list[discord.app_commands.AppCommand]:
     """Upload the command tree: to one guild (immediate) or globally (may take a while)."""
     if guild_id is None:
@@ -119,7 +158,7 @@ async def sync_commands(
     return await bot.tree.sync(guild=guild)
 
 
-async def run_until_signal(bot: TalkBot, token: str) -> None:
+async def run_until_signal(bot: TalkBot | ShardedTalkBot, token: str) -> None:
     """Log in, connect and serve until SIGINT/SIGTERM, then close cleanly."""
     loop = asyncio.get_running_loop()
     stop_signals = (signal.SIGINT, signal.SIGTERM)

@@ -28,13 +28,13 @@ from index.errors import QuestionError
 from index.records import Answer
 
 if TYPE_CHECKING:
-    from bot.client import TalkBot
+    from bot.client import TalkBotBase
 
 log = logging.getLogger("talkbot.discord")
 
 
 class AskCog(commands.Cog, name="Ask"):
-    def __init__(self, bot: TalkBot) -> None:
+    def __init__(self, bot: TalkBotBase) -> None:
         self.bot = bot
         ds = bot.discord_settings
         self.cooldown = UserCooldown(ds.ask_cooldown_uses, ds.ask_cooldown_seconds)
@@ -77,6 +77,10 @@ class AskCog(commands.Cog, name="Ask"):
         except discord.NotFound:
             log.warning("interaction %s expired before it could be acknowledged", interaction.id)
             return
+        except discord.HTTPException as exc:
+            # discord.py already retried rate limits and server errors; give up on this one.
+            log.warning("could not acknowledge interaction %s: %s", interaction.id, exc)
+            return
         try:
             answer = await self.bot.run_engine(self.bot.engine.ask, text)
         except QuestionError as exc:
@@ -96,6 +100,10 @@ class AskCog(commands.Cog, name="Ask"):
         except discord.NotFound:
             view.stop()
             log.warning("interaction %s expired before the answer was sent", interaction.id)
+            return
+        except discord.HTTPException as exc:
+            view.stop()
+            log.warning("could not send the answer to interaction %s: %s", interaction.id, exc)
             return
         log_answer("slash", interaction.user.id, interaction.guild_id, answer, started)
 

@@ -1,8 +1,8 @@
 """The local console (``talkbot chat``, and ``make run`` without a Discord token).
 
 It offers the bot's commands in a terminal: a plain line is a question, ``/ask``,
-``/sources``, ``/help``, ``/refresh`` (and the other commands as they are added) work as
-they do in Discord, with the same engine behind them.
+``/sources``, ``/timeline``, ``/help``, ``/refresh`` (and the other commands as they are
+added) work as they do in Discord, with the same engine behind them.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ characters quoted. When the articles don't answer, the bot says so.
 Commands:
   /ask QUESTION     the same as typing the question
   /sources          the indexed articles
+  /timeline [TOPIC] dated events in date order, or only those about TOPIC
   /refresh          re-read the seeds folder and update the index
   /help             this text
   /quit             leave (or Ctrl-D)"""
@@ -37,6 +38,7 @@ class Console:
         self.commands: dict[str, Callable[[str], str | None]] = {
             "ask": self.ask,
             "sources": lambda _arg: textfmt.format_sources(self.engine.sources()),
+            "timeline": self.timeline,
             "refresh": self.refresh,
             "help": lambda _arg: HELP,
         }
@@ -77,6 +79,11 @@ class Console:
 
     def ask(self, question: str) -> str:
         return textfmt.format_answer(self.engine.ask(question))
+
+    def timeline(self, topic: str) -> str:
+        from bot.cli_timeline import format_timeline
+
+        return format_timeline(self.engine.timeline(topic or None))
 
     def refresh(self, _arg: str) -> str:
         report = self.engine.refresh(progress=lambda m: self.say(f"… {m}"))

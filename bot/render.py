@@ -1,9 +1,11 @@
 """Turn engine results into Discord embeds that always fit Discord's limits.
 
-Pure functions: no I/O, no client. Quoted article text is escaped so that it shows as
-written (no accidental bold, headings or masked links) and shortened at a word boundary
-with an ellipsis when it is too long, rather than making Discord reject the message.
-Pinging is prevented elsewhere (``AllowedMentions.none()``); this module only formats.
+Pure functions: no I/O, no client. Quoted article text and questions are escaped so
+that they show as written: every markdown character is escaped on its own (so an odd
+backtick or asterisk can never pair with one elsewhere in the embed), masked links and
+mention syntax are broken, and the text is shortened at a word boundary with an ellipsis
+when it is too long, rather than making Discord reject the message. Pinging is prevented
+elsewhere (``AllowedMentions.none()``); the escaping here is about what the text shows.
 """
 
 from __future__ import annotations
@@ -34,9 +36,18 @@ ERROR_COLOUR = discord.Colour.red()
 ANSWER_FOOTER = "Sentences are quoted verbatim from the articles; [n] points to the source below."
 NOT_FOUND_TEXT = "The indexed articles don't answer that."
 
-# Markdown that escape_markdown leaves alone but Discord renders at the start of a line:
-# headings, subtext, block quotes and list bullets.
-_LINE_MARKERS = re.compile(r"^(\s*)(#{1,3} |-# |>>> |> |[-*] |\d+\. )", re.MULTILINE)
+# Characters that open or close Discord markdown anywhere in a line. discord.py's
+# escape_markdown escapes one only when a partner follows in the same string, which
+# breaks when two escaped strings meet in one field (title + excerpt): escape them all.
+_INLINE_MARKDOWN = re.compile(r"([\\*_`~|])")
+# Markdown Discord renders at the start of a line: headings, subtext, block quotes and
+# list bullets ('*' is already escaped above).
+_LINE_MARKERS = re.compile(r"^(\s*)(#{1,3} |-# |>>> |> |- |\d+\. )", re.MULTILINE)
+# @everyone, @here, <@id>, <@!id>, <@&role>: a zero-width space after '@' shows the same
+# text without the mention (embeds never ping, but they do render user and role chips).
+_MENTION = re.compile(r"@(everyone|here|[!&]?\d{15,21})")
+# <#channel>, </command:id>, <:emoji:id>, <t:timestamp>: shown literally once escaped.
+_ANGLE_SYNTAX = re.compile(r"<(?=[#/:]|a:|t:)")
 
 
 def shorten(text: str, limit: int) -> str:
@@ -56,10 +67,11 @@ def shorten(text: str, limit: int) -> str:
 
 
 def escape(text: str) -> str:
-    """Escape Discord markdown so quoted text shows literally (masked links included)."""
-    out = discord.utils.escape_markdown(text)
-    # escape_markdown escapes '[' but not '](', and some clients still honour the link.
-    out = out.replace("](", "]\\(")
+    """Escape Discord markdown and mention syntax so the text shows literally."""
+    out = _INLINE_MARKDOWN.sub(r"\\\1", text)
+    out = out.replace("](", "]\\(")  # [label](url) becomes plain text, not a masked link
+    out = _MENTION.sub("@\u200b\\1", out)
+    out = _ANGLE_SYNTAX.sub(r"\\<", out)
     return _LINE_MARKERS.sub(lambda m: m.group(1) + "\\" + m.group(2), out)
 
 
@@ -71,8 +83,6 @@ def fit(text: str, limit: int) -> str:
     while len(escaped) > limit and room > 0:
         room = max(0, room - max(1, len(escaped) - limit))
         escaped = escape(shorten(text, room))
-        if escaped.endswith("\\" + ELLIPSIS):
-            escaped = escaped[: -len(ELLIPSIS) - 1] + ELLIPSIS
     return escaped
 
 

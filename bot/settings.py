@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Literal
 
 from index.errors import ConfigError
 from index.settings import Settings
@@ -19,6 +19,10 @@ from index.settings import Settings
 # Discord refuses string options longer than this, whatever the engine allows.
 DISCORD_MAX_OPTION_CHARS = 6000
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+AUTO_SHARDS = "auto"
+# Discord allows at most 2,500 servers per shard, so even very large bots need only a
+# few hundred shards; a bigger number is a typo.
+MAX_SHARDS = 1024
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,9 @@ class DiscordSettings:
     log_level: str = "INFO"
     # Seconds discord.py waits for GUILD_CREATE events before on_ready.
     guild_ready_timeout: float = 2.0
+    # Gateway connections: None = one (no sharding); "auto" = AutoShardedBot with the
+    # count Discord recommends; N = AutoShardedBot with exactly N shards.
+    shards: int | Literal["auto"] | None = None
 
     @property
     def log_level_number(self) -> int:
@@ -81,6 +88,8 @@ def _coerce(key: str, value: Any, where: str) -> Any:
         return tuple(_snowflake(item, f"{where} item {i + 1}") for i, item in enumerate(value))
     if key == "sync_guild":
         return None if value is None else _snowflake(value, where)
+    if key == "shards":
+        return _shards(value, where)
     if key == "answer_mentions":
         if not isinstance(value, bool):
             raise ConfigError(f"{where} must be true or false, not {value!r}")
@@ -96,6 +105,20 @@ def _coerce(key: str, value: Any, where: str) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"{where} must be a number of seconds, not {value!r}")
     return float(value)
+
+
+def _shards(value: Any, where: str) -> int | Literal["auto"] | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().lower() == AUTO_SHARDS:
+        return AUTO_SHARDS
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_SHARDS:
+        return value
+    raise ConfigError(
+        f"{where} must be null (one gateway connection), auto (the shard count Discord "
+        f"recommends; needed from 2,500 servers) or a number of shards from 1 to "
+        f"{MAX_SHARDS}, not {value!r}"
+    )
 
 
 def _snowflake(value: Any, where: str) -> int:

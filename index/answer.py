@@ -2,11 +2,16 @@
 
 No text is generated. Candidate sentences come from the top-ranked passages; each is
 scored against the question with the sentence vectors stored at index time (so answering
-costs one model call, the question's), its passage's rank and its coverage of the
-question's key terms. Sentences are chosen by maximal marginal relevance; a sentence that
-repeats a chosen one (two outlets carrying the same quote) is not repeated but adds its
-article as a further citation of the chosen one. When the best evidence is too weak the
-answer is ``found=False`` with a plain reason, never a loosely related quote.
+costs one model call, the question's), its BM25 score as a sentence, its coverage of the
+question's key terms and the standing of its passage. Sentences are chosen by maximal
+marginal relevance; a sentence that repeats a chosen one (two outlets carrying the same
+quote) is not repeated but adds its article as a further citation of the chosen one.
+
+Whether to answer at all is a small linear rule over a few signals of the best evidence
+(see :func:`evidence_signals` and docs/quality.md): its dense similarity, how much of the
+question's rare terms it covers, how much of the question the whole index has never seen,
+and whether a "how many" question meets a sentence with no number in it. Below the
+threshold the answer is ``found=False`` with a plain reason, never a loosely related quote.
 """
 
 from __future__ import annotations
@@ -16,14 +21,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.lexical import Tokenizer
+from index.lexical import SentenceTable, Tokenizer
 from index.records import Answer, Citation
-from index.search import Query, ScoredPassage
+from index.search import Query, Retrieval
 from index.settings import AnswerSettings
 from index.store import IndexData
 
 NOT_FOUND = "The indexed articles don't answer that question."
 _SPACE = re.compile(r"\s+")
+_COUNT_QUESTION = re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|share)\b", re.I)
+_NUMBER = re.compile(
+    r"\d[\d,.]*|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
+    r"hundreds?|thousands?|millions?|billions?|half|twice|single|several|few)\b",
+    re.I,
+)
+# A capitalised word that does not open the question: a name, a place, an organisation.
+_NAME = re.compile(r"(?<=[\w,;:] )[A-Z][\w'’-]*")
 
 
 @dataclass(frozen=True)
@@ -31,49 +44,123 @@ class ScoredSentence:
     sid: int
     relevance: float
     similarity: float  # cosine to the question
-    coverage: float  # share of the question's key terms present
+    coverage: float  # idf-weighted share of the question's terms present
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the found/not-found rule looks at, for the best candidate sentence."""
+
+    similarity: float  # cosine of the best sentence to the question
+    coverage: float  # idf-weighted share of question terms in the best sentence's passage
+    unknown: float  # idf-weighted share of question terms the index never uses
+    unknown_names: float  # 1 if the question names someone or something the index never uses
+    count_mismatch: float  # 1 if "how many" meets a best sentence without a number
+    score: float  # the rule's value; answer when >= settings.nf_threshold
 
 
 def compose_answer(
     data: IndexData,
     query: Query,
-    ranked: list[ScoredPassage],
+    retrieval: Retrieval,
     tokenizer: Tokenizer,
     settings: AnswerSettings,
-    *,
-    passages_considered: int = 5,
 ) -> Answer:
-    candidates = _score_sentences(data, query, ranked[:passages_considered], tokenizer)
-    if not candidates or not _is_relevant(candidates[0], settings):
+    candidates = score_sentences(data, query, retrieval, settings)
+    if not candidates:
+        return Answer(query.text, False, NOT_FOUND, (), reason=NOT_FOUND)
+    signals = evidence_signals(data, query, retrieval, candidates, tokenizer, settings)
+    if signals.score < settings.nf_threshold:
         return Answer(query.text, False, NOT_FOUND, (), reason=NOT_FOUND)
     chosen = _select(data, candidates, settings)
     return _render(data, query.text, chosen)
 
 
-def _score_sentences(
-    data: IndexData, query: Query, ranked: list[ScoredPassage], tokenizer: Tokenizer
+def score_sentences(
+    data: IndexData, query: Query, retrieval: Retrieval, settings: AnswerSettings
 ) -> list[ScoredSentence]:
-    key_terms = set(query.terms)
+    """Sentences of the top passages, most relevant first."""
+    table = retrieval.table
+    weights = {t: table.weight(t) for t in set(query.terms)}
+    total = sum(weights.values())
+    ranked = retrieval.passages[: settings.passages]
+    if not ranked:
+        return []
+    top_lexical = max(
+        (float(retrieval.sentence_lexical[s]) for p in ranked for s in _sids(data, p.pid)),
+        default=0.0,
+    )
     scored: list[ScoredSentence] = []
+    seen: set[int] = set()
     for rank, hit in enumerate(ranked):
-        first, last = int(data.passages[hit.pid, 3]), int(data.passages[hit.pid, 4])
-        sims = data.sentence_vectors[first:last] @ query.vector
-        passage_prior = 1.0 / (1.0 + rank)
-        for offset, sid in enumerate(range(first, last)):
-            sentence = data.sentence(sid)
-            terms = set(tokenizer.terms(sentence.text))
-            coverage = len(key_terms & terms) / len(key_terms) if key_terms else 0.0
-            similarity = float(sims[offset])
-            relevance = 0.6 * similarity + 0.25 * coverage + 0.15 * passage_prior
+        prior = 1.0 / (1.0 + rank)
+        for sid in _sids(data, hit.pid):
+            if sid in seen:
+                continue
+            seen.add(sid)
+            similarity = retrieval.sentence_dense[sid]
+            covered = sum(w for t, w in weights.items() if t in table.terms[sid])
+            coverage = covered / total if total else 0.0
+            lexical = (
+                float(retrieval.sentence_lexical[sid]) / top_lexical if top_lexical > 0 else 0.0
+            )
+            relevance = (
+                settings.w_similarity * similarity
+                + settings.w_lexical * lexical
+                + settings.w_coverage * coverage
+                + settings.w_passage * prior
+                + settings.w_passage_similarity * hit.dense
+            )
             scored.append(ScoredSentence(sid, relevance, similarity, coverage))
     scored.sort(key=lambda s: (-s.relevance, s.sid))
     return scored
 
 
-def _is_relevant(best: ScoredSentence, settings: AnswerSettings) -> bool:
-    return best.similarity >= settings.min_score or (
-        best.coverage >= 0.5 and best.similarity >= settings.min_score - 0.1
+def evidence_signals(
+    data: IndexData,
+    query: Query,
+    retrieval: Retrieval,
+    candidates: list[ScoredSentence],
+    tokenizer: Tokenizer,
+    settings: AnswerSettings,
+) -> Signals:
+    table = retrieval.table
+    best = candidates[0]
+    weights = {t: table.weight(t) for t in set(query.terms)}
+    total = sum(weights.values())
+    passage = _passage_terms(data, table, best.sid)
+    coverage = sum(w for t, w in weights.items() if t in passage) / total if total else 0.0
+    unknown = sum(w for t, w in weights.items() if t not in table.idf) / total if total else 1.0
+    mismatch = 0.0
+    if _COUNT_QUESTION.search(query.text):
+        asked = {m.group().lower() for m in _NUMBER.finditer(query.text)}
+        text = data.sentence(best.sid).text
+        if all(m.group().lower() in asked for m in _NUMBER.finditer(text)):
+            mismatch = 1.0  # a count was asked for and the best sentence gives none
+    names = [t for w in _NAME.findall(query.text) for t in tokenizer.terms(w)]
+    unknown_names = 1.0 if any(t not in table.idf for t in names) else 0.0
+    similarity = max(c.similarity for c in candidates[:3])
+    score = (
+        settings.nf_similarity * similarity
+        + settings.nf_coverage * coverage
+        - settings.nf_unknown * unknown_names
+        - settings.nf_count * mismatch
     )
+    return Signals(similarity, coverage, unknown, unknown_names, mismatch, score)
+
+
+def _passage_terms(data: IndexData, table: SentenceTable, sid: int) -> set[str]:
+    """Terms of the passage holding sentence ``sid`` (its context)."""
+    rows = np.flatnonzero((data.passages[:, 3] <= sid) & (data.passages[:, 4] > sid))
+    out: set[str] = set()
+    for pid in rows[:1]:
+        for s in _sids(data, int(pid)):
+            out |= table.terms[s]
+    return out
+
+
+def _sids(data: IndexData, pid: int) -> range:
+    return range(int(data.passages[pid, 3]), int(data.passages[pid, 4]))
 
 
 def _select(
@@ -81,7 +168,7 @@ def _select(
 ) -> list[list[int]]:
     """Groups of sentence ids: the chosen sentence first, then its duplicates elsewhere."""
     best = candidates[0].relevance
-    pool = [c for c in candidates if c.relevance >= 0.8 * best]
+    pool = [c for c in candidates if c.relevance >= settings.keep_ratio * best]
     vectors = data.sentence_vectors
     groups: list[list[int]] = []
     while pool and len(groups) < settings.max_sentences:

@@ -15,17 +15,18 @@ import json
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from index.chunk import merge_short, pack_passages, split_sentences
+from index.chunk import merge_short, pack_passages, split_sentences, window_passages
 from index.clean import clean_article
 from index.corpus import Corpus, load_corpus
 from index.dense import build_dense
 from index.embed import Embedder
 from index.errors import CorpusError, IndexInvalidError, IndexMissingError, TalkbotError
+from index.events import extract_events
 from index.lexical import LexicalIndex, Tokenizer
 from index.records import Article, Span
 from index.settings import Settings
@@ -38,6 +39,7 @@ from index.store import (
     read_manifest,
     save_build,
 )
+from index.timeline import timeline_settings
 
 Progress = Callable[[str], None]
 
@@ -85,23 +87,46 @@ class BuildReport:
 
 
 def segment_article(article: Article, settings: Settings, count_tokens: Callable[[str], int]) -> ArticleParts:
-    """Clean one article and cut it into sentences and passages (offsets into its text)."""
+    """Clean one article and cut it into sentences and passages (offsets into its text).
+
+    Sentences never cross a line. Passages are cut within a run of kept lines: one line,
+    or with ``chunking.cross_paragraphs`` consecutive kept lines that only whitespace
+    separates in the file, so a passage is still a verbatim span with nothing removed in it.
+    """
     chunking = settings.chunking
     sentences: list[Span] = []
     passages: list[tuple[int, int]] = []
-    for block in clean_article(article.text, settings.cleaning.patterns):
-        block_sentences = merge_short(split_sentences(article.text, block), chunking.min_sentence_chars)
-        groups = pack_passages(
-            block_sentences,
-            max_chars=chunking.max_chars,
-            max_tokens=chunking.max_tokens,
-            count_tokens=count_tokens,
-            text=article.text,
-        )
+    for run in _paragraph_runs(article.text, clean_article(article.text, settings.cleaning.patterns), chunking.cross_paragraphs):
+        run_sentences = [
+            s for block in run for s in merge_short(split_sentences(article.text, block), chunking.min_sentence_chars)
+        ]
+        limits = {"max_chars": chunking.max_chars, "max_tokens": chunking.max_tokens}
+        if chunking.window_sentences:
+            groups = window_passages(
+                run_sentences,
+                size=chunking.window_sentences,
+                stride=chunking.window_stride,
+                count_tokens=count_tokens,
+                text=article.text,
+                **limits,
+            )
+        else:
+            groups = pack_passages(run_sentences, count_tokens=count_tokens, text=article.text, **limits)
         base = len(sentences)
-        sentences.extend(block_sentences)
+        sentences.extend(run_sentences)
         passages.extend((base + a, base + b) for a, b in groups)
     return ArticleParts(article, tuple(sentences), tuple(passages))
+
+
+def _paragraph_runs(text: str, blocks: list[Span], cross: bool) -> list[list[Span]]:
+    """Kept lines grouped into runs that only whitespace separates (each alone if not ``cross``)."""
+    runs: list[list[Span]] = []
+    for block in blocks:
+        if cross and runs and not text[runs[-1][-1].end : block.start].strip():
+            runs[-1].append(block)
+        else:
+            runs.append([block])
+    return runs
 
 
 def pipeline_fingerprint(settings: Settings, model: str) -> str:
@@ -225,6 +250,11 @@ def _build_locked(
         lexical=lexical,
     )
     try:
+        # Timeline events: dating every sentence is cheap, so every build redoes it.
+        progress("dating events for the timeline")
+        merge = timeline_settings(settings).merge_similarity
+        dated = extract_events(data.articles, data.sentences, data.sentence_vectors, merge)
+        data = replace(data, events=dated.events)
         progress("writing the new index")
         save_build(partial, data)
         folder = store.publish(build_id, partial)
@@ -257,7 +287,7 @@ def _build_locked(
         embedded_sentences=sum(len(p.sentences) for p in to_embed),
         seconds=time.perf_counter() - started,
         per_article={p.article.doc_id: len(p.passages) for p in parts},
-        warnings=corpus.warnings,
+        warnings=corpus.warnings + dated.warnings,
         folder=folder,
     )
 

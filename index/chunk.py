@@ -112,3 +112,38 @@ def pack_passages(
             groups.append((first, i))
             first = i
     return groups
+
+
+def window_passages(
+    sentences: Sequence[Span],
+    *,
+    size: int,
+    stride: int,
+    max_chars: int,
+    max_tokens: int,
+    count_tokens: Callable[[str], int],
+    text: str,
+) -> list[tuple[int, int]]:
+    """Overlapping windows of up to ``size`` consecutive sentences, one every ``stride``.
+
+    Each window is cut short where it would pass the limits (never below one sentence);
+    the last window always reaches the last sentence, so every sentence is in one.
+    """
+    groups: list[tuple[int, int]] = []
+    n = len(sentences)
+    starts = list(range(0, max(n - size, 0) + 1, stride))
+    if starts and starts[-1] + size < n:
+        starts.append(n - size)
+    for first in starts:
+        last = min(first + size, n)
+        while last - first > 1:
+            candidate = text[sentences[first].start : sentences[last - 1].end]
+            if len(candidate) <= max_chars and count_tokens(candidate) <= max_tokens:
+                break
+            last -= 1
+        if not groups or groups[-1] != (first, last):
+            groups.append((first, last))
+    # Windows cut short may leave sentences between them uncovered: give those their own.
+    covered = {i for a, b in groups for i in range(a, b)}
+    groups += [(i, i + 1) for i in range(n) if i not in covered]
+    return sorted(groups)

@@ -20,9 +20,10 @@ from index.embed import Embedder
 from index.errors import BusyError, QuestionError
 from index.lexical import Tokenizer
 from index.records import Answer, SearchHit, SourceInfo
-from index.search import Query, rank_passages
+from index.search import Query, retrieve
 from index.settings import Settings
 from index.store import IndexData, IndexStore, load_current
+from index.timeline import Timeline, make_timeline, timeline_settings
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _SPACE = re.compile(r"\s+")
@@ -82,9 +83,10 @@ class Engine:
         t0 = time.perf_counter()
         query = self.query(text)
         t1 = time.perf_counter()
-        ranked = rank_passages(data, query, self.settings.search, self.settings.search.candidates)
+        search = self.settings.search
+        retrieval = retrieve(data, query, search, self.settings.answer.passages, self.tokenizer)
         t2 = time.perf_counter()
-        answer = compose_answer(data, query, ranked, self.tokenizer, self.settings.answer)
+        answer = compose_answer(data, query, retrieval, self.tokenizer, self.settings.answer)
         t3 = time.perf_counter()
         timings = {"embed": t1 - t0, "retrieve": t2 - t1, "compose": t3 - t2, "total": t3 - t0}
         return Answer(
@@ -98,7 +100,7 @@ class Engine:
         if k < 1:
             raise QuestionError(f"k must be at least 1, not {k}")
         data = self._data
-        ranked = rank_passages(data, self.query(text), self.settings.search, k)
+        ranked = retrieve(data, self.query(text), self.settings.search, k, self.tokenizer).passages
         return [
             SearchHit(rank, hit.score, data.passage(hit.pid), hit.dense, hit.lexical)
             for rank, hit in enumerate(ranked, start=1)
@@ -111,6 +113,28 @@ class Engine:
             SourceInfo(a.doc_id, a.title, a.outlet, a.published, a.url, counts.get(a.doc_id, 0), a.author)
             for a in data.articles
         ]
+
+    def timeline(
+        self, topic: str | None = None, since: str | None = None, until: str | None = None
+    ) -> Timeline:
+        """Dated events in date order; with a topic only those about it (one model call).
+
+        ``since``/``until`` are YYYY-MM-DD, YYYY-MM or YYYY. QuestionError when the dates
+        are not dates, are the wrong way round, or leave nothing to show.
+        """
+        if topic is not None and not topic.strip():
+            topic = None  # a blank topic means every event, as in "/timeline" alone
+        if topic is not None:
+            topic = normalize_question(topic, self.settings.answer.max_question_chars)
+        return make_timeline(
+            self._data,
+            timeline_settings(self.settings),
+            topic=topic,
+            since=since,
+            until=until,
+            encode=self.embedder.encode_query,
+            tokenizer=self.tokenizer,
+        )
 
     # -- keeping the index current ---------------------------------------------------
 

@@ -9,15 +9,22 @@ key-term coverage the answerer uses.
 
 from __future__ import annotations
 
+import math
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import bm25s
 import numpy as np
 import Stemmer
+
+if TYPE_CHECKING:
+    from index.store import IndexData
 
 STOPWORDS = frozenset(
     """
@@ -30,7 +37,7 @@ STOPWORDS = frozenset(
     up very was we were what when where which while who whom why will with would you your
     yours yourself yourselves s t d ll m re ve don doesn didn isn wasn weren won
     say says said tell told according ask asked article articles talkbot
-    """.split()
+    """.split()  # noqa: SIM905 (a word list reads better as prose)
 )
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -47,6 +54,7 @@ class Tokenizer:
     """Turns text into BM25 terms; the same instance serves the index and the queries."""
 
     def __init__(self, aliases: Sequence[Sequence[str]] = ()) -> None:
+        self.key = tuple(tuple(g) for g in aliases)  # what the terms depend on
         self._single: dict[str, str] = {}
         phrases: list[tuple[str, str]] = []
         for group in aliases:
@@ -59,7 +67,9 @@ class Tokenizer:
                 if len(parts) == 1:
                     self._single[parts[0]] = canonical_text
                 elif len(parts) > 1:
-                    phrases.append((r"\b" + r"[\s-]*".join(map(re.escape, parts)) + r"\b", canonical_text))
+                    phrases.append(
+                        (r"\b" + r"[\s-]*".join(map(re.escape, parts)) + r"\b", canonical_text)
+                    )
         self._phrases = [(re.compile(p), c) for p, c in phrases]
         self._stemmer = Stemmer.Stemmer("english")
         self._stem = lru_cache(maxsize=100_000)(self._stemmer.stemWord)
@@ -110,3 +120,51 @@ class LexicalIndex:
     def load(cls, folder: Path, *, mmap: bool = False) -> LexicalIndex:
         retriever = bm25s.BM25.load(str(folder), mmap=mmap, show_progress=False)
         return cls(retriever)
+
+
+@dataclass(frozen=True)
+class SentenceTable:
+    """Per-sentence lexical data of one build, computed once when first needed."""
+
+    terms: tuple[frozenset[str], ...]  # BM25 terms of each sentence
+    lexical: LexicalIndex  # BM25 over sentences
+    idf: dict[str, float]  # inverse sentence frequency of every term in the index
+    max_idf: float  # what a term the index never uses would get
+
+    def weight(self, term: str) -> float:
+        return self.idf.get(term, self.max_idf)
+
+
+_TABLES: dict[tuple, SentenceTable] = {}
+_TABLES_LOCK = threading.Lock()
+_KEEP_TABLES = 4  # the serving build, the one before it, and tests' throwaway builds
+
+
+def sentence_table(data: IndexData, tokenizer: Tokenizer) -> SentenceTable:
+    """The sentence table of ``data``, cached by build folder (builds never change)."""
+    key = (str(data.folder), data.manifest.build_id, len(data.sentences), tokenizer.key)
+    table = _TABLES.get(key)
+    if table is not None:
+        return table
+    with _TABLES_LOCK:
+        table = _TABLES.get(key)
+        if table is None:
+            table = _build_table(data, tokenizer)
+            while len(_TABLES) >= _KEEP_TABLES:
+                _TABLES.pop(next(iter(_TABLES)))
+            _TABLES[key] = table
+    return table
+
+
+def _build_table(data: IndexData, tokenizer: Tokenizer) -> SentenceTable:
+    texts = [data.sentence(i).text for i in range(len(data.sentences))]
+    term_lists = [tokenizer.terms(t) for t in texts]
+    terms = tuple(frozenset(t) for t in term_lists)
+    df: dict[str, int] = {}
+    for t in terms:
+        for term in t:
+            df[term] = df.get(term, 0) + 1
+    n = max(len(terms), 1)
+    idf = {term: math.log(1.0 + n / count) for term, count in df.items()}
+    lexical = LexicalIndex.build(term_lists) if term_lists else LexicalIndex.build([[""]])
+    return SentenceTable(terms, lexical, idf, math.log(1.0 + n))

@@ -1,9 +1,13 @@
 """Hybrid retrieval: dense (FAISS) and BM25 candidates, fused into one ranking.
 
-Both retrievers nominate candidates; every candidate then gets both scores (the dense
-score from its stored vector, the BM25 score from the full score array), so fusion
-never treats "not nominated" as "irrelevant". Fusion is reciprocal rank fusion or a
-weighted sum of normalised scores, chosen in the config.
+Both retrievers nominate candidate passages; every candidate then gets all its scores
+(so fusion never treats "not nominated" as "irrelevant"). A passage is judged twice,
+as a whole and by its best sentence: the dense and BM25 scores of the passage, and the
+best dense and BM25 scores among its sentences (sentence vectors are stored at index
+time; sentence BM25 is built once per loaded build, see ``index.lexical``). Fusion is
+reciprocal rank fusion over those rankings or a weighted sum of normalised scores,
+chosen in the config. The sentence scores are kept in the result so the answerer does
+not compute them again.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.dense import search_dense
+from index.lexical import SentenceTable, Tokenizer, sentence_table
 from index.settings import SearchSettings
 from index.store import IndexData
 
@@ -32,40 +37,108 @@ class Query:
     terms: tuple[str, ...]  # BM25 terms (stemmed)
 
 
-def rank_passages(data: IndexData, query: Query, settings: SearchSettings, k: int) -> list[ScoredPassage]:
+@dataclass(frozen=True)
+class Retrieval:
+    """Ranked passages plus the per-sentence scores the answerer reuses."""
+
+    passages: list[ScoredPassage]
+    table: SentenceTable
+    sentence_dense: dict[int, float]  # sentence id -> cosine, for candidate passages
+    sentence_lexical: np.ndarray  # (M,) BM25 of every sentence
+    lexical_max: float  # best passage BM25 over the whole index
+
+
+def rank_passages(
+    data: IndexData,
+    query: Query,
+    settings: SearchSettings,
+    k: int,
+    tokenizer: Tokenizer | None = None,
+) -> list[ScoredPassage]:
     """The ``k`` best passages for ``query``, best first."""
+    return retrieve(data, query, settings, k, tokenizer or Tokenizer(settings.aliases)).passages
+
+
+def retrieve(
+    data: IndexData, query: Query, settings: SearchSettings, k: int, tokenizer: Tokenizer
+) -> Retrieval:
+    table = sentence_table(data, tokenizer)
     n = len(data.passages)
     if n == 0:
-        return []
+        return Retrieval([], table, {}, np.zeros(0, np.float32), 0.0)
     pool = min(settings.candidates, n)
     _, dense_ids = search_dense(data.dense, query.vector, pool)
     lexical_all = data.lexical.scores(list(query.terms))
-    if pool < n:
-        lexical_ids = np.argpartition(-lexical_all, pool - 1)[:pool]
-    else:
-        lexical_ids = np.arange(n)
+    top = np.argpartition(-lexical_all, pool - 1)[:pool] if pool < n else np.arange(n)
+    lexical_ids = top
     lexical_ids = lexical_ids[lexical_all[lexical_ids] > 0]
-    candidates = np.unique(np.concatenate([dense_ids.astype(np.int64), lexical_ids.astype(np.int64)]))
+    candidates = np.unique(
+        np.concatenate([dense_ids.astype(np.int64), lexical_ids.astype(np.int64)])
+    )
     dense = np.asarray(data.passage_vectors[candidates] @ query.vector, dtype=np.float32)
     lexical = lexical_all[candidates]
-    fused = _fuse(dense, lexical, settings)
-    order = np.lexsort((candidates, -fused))[:k]
-    return [
+
+    # Sentence scores, for the sentences of candidate passages only.
+    sentence_lexical = table.lexical.scores(list(query.terms))
+    firsts = data.passages[candidates, 3]
+    lasts = data.passages[candidates, 4]
+    sids = np.concatenate([np.arange(a, b) for a, b in zip(firsts, lasts, strict=True)])
+    sims = np.asarray(data.sentence_vectors[sids] @ query.vector, dtype=np.float32)
+    sentence_dense = dict(zip(sids.tolist(), sims.tolist(), strict=True))
+    owner = np.repeat(np.arange(len(candidates)), lasts - firsts)
+    best_dense = np.full(len(candidates), -1.0, dtype=np.float32)
+    np.maximum.at(best_dense, owner, sims)
+    best_lexical = np.zeros(len(candidates), dtype=np.float32)
+    np.maximum.at(best_lexical, owner, sentence_lexical[sids])
+
+    fused = _fuse(dense, lexical, best_dense, best_lexical, settings)
+    order = _distinct(np.lexsort((candidates, -fused)), firsts, lasts, k)
+    ranked = [
         ScoredPassage(int(candidates[i]), float(fused[i]), float(dense[i]), float(lexical[i]))
         for i in order
     ]
+    return Retrieval(ranked, table, sentence_dense, sentence_lexical, float(lexical_all.max()))
 
 
-def _fuse(dense: np.ndarray, lexical: np.ndarray, settings: SearchSettings) -> np.ndarray:
+def _distinct(order: np.ndarray, firsts: np.ndarray, lasts: np.ndarray, k: int) -> list[int]:
+    """The first ``k`` of ``order`` that share no sentence with a better one.
+
+    Overlapping windows (chunking.window_sentences) would otherwise fill the top ranks
+    with the same few sentences; tiled passages never overlap, so nothing is dropped.
+    """
+    kept: list[int] = []
+    for i in order:
+        if all(lasts[i] <= firsts[j] or lasts[j] <= firsts[i] for j in kept):
+            kept.append(int(i))
+            if len(kept) == k:
+                break
+    return kept
+
+
+def _fuse(
+    dense: np.ndarray,
+    lexical: np.ndarray,
+    best_dense: np.ndarray,
+    best_lexical: np.ndarray,
+    settings: SearchSettings,
+) -> np.ndarray:
+    w = settings.sentence_weight  # how much a passage is judged by its best sentence
     if settings.fusion == "weighted":
-        top = float(lexical.max()) if len(lexical) else 0.0
-        lexical_norm = lexical / top if top > 0 else np.zeros_like(lexical)
-        return settings.dense_weight * dense + (1.0 - settings.dense_weight) * lexical_norm
+        dense_part = (1.0 - w) * dense + w * best_dense
+        lexical_part = (1.0 - w) * _unit(lexical) + w * _unit(best_lexical)
+        return settings.dense_weight * dense_part + (1.0 - settings.dense_weight) * lexical_part
     # Reciprocal rank fusion; a passage with no query term gets no lexical rank.
-    fused = 1.0 / (settings.rrf_k + _ranks(-dense))
-    has_terms = lexical > 0
-    fused = fused + np.where(has_terms, 1.0 / (settings.rrf_k + _ranks(-lexical)), 0.0)
+    k = settings.rrf_k
+    d = settings.dense_weight * 2.0  # 0.5 gives dense and BM25 equal say
+    fused = d * ((1.0 - w) / (k + _ranks(-dense)) + w / (k + _ranks(-best_dense)))
+    fused += (2.0 - d) * (1.0 - w) * np.where(lexical > 0, 1.0 / (k + _ranks(-lexical)), 0.0)
+    fused += (2.0 - d) * w * np.where(best_lexical > 0, 1.0 / (k + _ranks(-best_lexical)), 0.0)
     return fused
+
+
+def _unit(values: np.ndarray) -> np.ndarray:
+    top = float(values.max()) if len(values) else 0.0
+    return values / top if top > 0 else np.zeros_like(values)
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:

@@ -45,17 +45,23 @@ class ChunkingSettings:
     max_chars: int = 400
     max_tokens: int = 96
     min_sentence_chars: int = 2
+    # Let a passage run on across paragraphs that only whitespace separates in the file.
+    cross_paragraphs: bool = False
+    # 0: passages tile the text. N: every `window_stride`-th sentence starts a passage of up
+    # to N sentences (overlapping windows), still within max_chars and max_tokens.
+    window_sentences: int = 0
+    window_stride: int = 1
 
 
 @dataclass(frozen=True)
 class SearchSettings:
     top_k: int = 10
     candidates: int = 50
-    fusion: str = "rrf"  # "rrf" or "weighted"
+    fusion: str = "weighted"  # "rrf" or "weighted"
     rrf_k: int = 60
-    dense_weight: float = 0.5
+    dense_weight: float = 0.7
     # How much a passage is judged by its best sentence rather than as a whole.
-    sentence_weight: float = 0.5
+    sentence_weight: float = 0.0
     contextualize: bool = False
     aliases: tuple[tuple[str, ...], ...] = ()
 
@@ -70,7 +76,7 @@ class AnswerSettings:
     # Sentences of this many top passages are candidates.
     passages: int = 5
     # Candidates within this share of the best relevance may be chosen.
-    keep_ratio: float = 0.8
+    keep_ratio: float = 0.6
     # Sentence relevance: weights of its cosine, BM25 (normalised), key-term coverage,
     # its passage's rank (1/(1+rank)) and its passage's cosine.
     w_similarity: float = 0.6
@@ -82,10 +88,10 @@ class AnswerSettings:
     #   nf_similarity*cosine + nf_coverage*coverage - nf_unknown*unknown - nf_count*mismatch
     # is at least nf_threshold (docs/quality.md explains the signals).
     nf_similarity: float = 1.0
-    nf_coverage: float = 0.5
-    nf_unknown: float = 0.5
-    nf_count: float = 0.3
-    nf_threshold: float = 0.5
+    nf_coverage: float = 0.15
+    nf_unknown: float = 0.45
+    nf_count: float = 0.65
+    nf_threshold: float = 0.39
 
 
 @dataclass(frozen=True)
@@ -235,6 +241,8 @@ def _check_ranges(s: Settings) -> None:
             "chunking.max_tokens",
             "must be between 8 and 256 (the model truncates at 256 word pieces)",
         ),
+        (0 <= s.chunking.window_sentences <= 20, "chunking.window_sentences", "must be 0-20"),
+        (s.chunking.window_stride >= 1, "chunking.window_stride", "must be at least 1"),
         (s.cleaning.max_file_bytes >= 1, "cleaning.max_file_bytes", "must be positive"),
         (1 <= s.search.top_k <= 100, "search.top_k", "must be between 1 and 100"),
         (s.search.candidates >= s.search.top_k, "search.candidates", "must be >= search.top_k"),

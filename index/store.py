@@ -4,7 +4,7 @@ Layout under the data folder::
 
     index/
       CURRENT            # the name of the build that serves, replaced atomically
-      builds/<build_id>/ # manifest.json, articles.json, *.npy, dense.faiss, bm25/
+      builds/<build_id>/ # manifest.json, articles.json, events.json, *.npy, dense.faiss, bm25/
       .lock              # held while a build or refresh writes
 
 A build is written into ``builds/<id>.partial``, renamed to ``builds/<id>`` when complete,
@@ -32,6 +32,7 @@ import faiss
 import numpy as np
 
 from index.errors import BusyError, IndexInvalidError, IndexMissingError
+from index.events import EventRecord, events_from_json, events_to_json
 from index.lexical import LexicalIndex
 from index.records import Article, Passage, Sentence
 
@@ -77,6 +78,8 @@ class IndexData:
     dense: Any  # faiss.Index over passage_vectors
     lexical: LexicalIndex
     doc_index: dict[str, int] = field(default_factory=dict)
+    # Dated events for the timeline (events.json); None for a build made before them.
+    events: tuple[EventRecord, ...] | None = None
 
     def passage(self, pid: int) -> Passage:
         d, s, e, fs, ls = (int(x) for x in self.passages[pid])
@@ -185,6 +188,8 @@ def save_build(folder: Path, data: IndexData) -> Manifest:
     faiss.write_index(data.dense, str(folder / "dense.faiss"))
     data.lexical.save(folder / "bm25")
     _write_json(folder / "articles.json", [article_to_json(a) for a in data.articles])
+    if data.events is not None:
+        _write_json(folder / "events.json", events_to_json(data.events))
     manifest = Manifest(
         **{
             **data.manifest.to_dict(),
@@ -228,6 +233,12 @@ def load_build(folder: Path, *, model: str, dimension: int | None = None) -> Ind
         dense = faiss.read_index(str(folder / "dense.faiss"))
         lexical = LexicalIndex.load(folder / "bm25")
         articles = tuple(article_from_json(a) for a in _read_json(folder / "articles.json"))
+        events_file = folder / "events.json"
+        events = (
+            events_from_json(_read_json(events_file), manifest.sentences)
+            if events_file.exists()
+            else None
+        )
     except IndexInvalidError:
         raise
     except Exception as exc:  # numpy, faiss and json each raise their own types
@@ -251,6 +262,7 @@ def load_build(folder: Path, *, model: str, dimension: int | None = None) -> Ind
         dense=dense,
         lexical=lexical,
         doc_index={a.doc_id: i for i, a in enumerate(articles)},
+        events=events,
     )
 
 

@@ -7,6 +7,7 @@ corpus copy the seeds into their own folder (``corpus_copy``) and build there.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from dataclasses import replace
@@ -27,6 +28,21 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory, monkeypatch):
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path_factory.mktemp("data")))
+
+
+@pytest.fixture(autouse=True)
+def _restore_root_logging():
+    """Undo handlers a test's bot or CLI installed (discord.utils.setup_logging).
+
+    Left in place they write to that test's captured stream, closed by the next test.
+    """
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ QUESTIONS = [
 def test_every_citation_is_verbatim(engine, question):
     answer = engine.ask(question)
     assert answer.found, question
-    assert 1 <= len(answer.citations)
+    assert len(answer.citations) >= 1
     for citation in answer.citations:
         article = engine.data.articles[engine.data.doc_index[citation.doc_id]]
         assert article.text[citation.start : citation.end] == citation.excerpt
@@ -83,3 +83,34 @@ def test_bad_questions_are_refused_with_a_message(engine, question):
     with pytest.raises(QuestionError) as info:
         engine.ask(question)
     assert "\n" not in str(info.value) and str(info.value)
+
+
+def test_answering_costs_one_model_call(engine):
+    from index.engine import Engine
+
+    calls = []
+
+    class Counting:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+        def encode_query(self, text):
+            calls.append(text)
+            return self.inner.encode_query(text)
+
+        def encode(self, texts, **kw):
+            calls.extend(texts)
+            return self.inner.encode(texts, **kw)
+
+    counted = Engine(engine.settings, Counting(engine.embedder), engine.data)
+    counted.ask("What did Peskov say about the ceasefire proposal?")
+    assert len(calls) == 1
+
+
+def test_excerpts_are_a_sentence_each(engine):
+    answer = engine.ask("What did Zelenskyy say about meeting Putin?")
+    assert answer.found and len(answer.citations) <= engine.settings.answer.max_sentences
+    assert all(len(c.excerpt) <= 600 for c in answer.citations)

@@ -47,7 +47,7 @@ def test_commands_json_prints_payloads_without_model_or_network() -> None:
     assert done.returncode == 0, done.stderr
     payloads = json.loads(done.stdout)
     by_name = {p["name"]: p for p in payloads}
-    assert set(by_name) == {"ask", "sources", "help"}
+    assert set(by_name) == {"ask", "sources", "timeline", "help", "refresh", "add", "remove"}
     for p in payloads:
         assert p["description"] and "default_member_permissions" in p and p["type"] == 1
         assert all(o["description"] for o in p["options"])
@@ -115,9 +115,17 @@ async def test_sync_uploads_the_tree(
     finally:
         await fake.stop()
     key = fake.guild_id if guild else None
-    assert sorted(c["name"] for c in fake.commands[key]) == ["ask", "help", "sources"]
+    assert sorted(c["name"] for c in fake.commands[key]) == [
+        "add",
+        "ask",
+        "help",
+        "refresh",
+        "remove",
+        "sources",
+        "timeline",
+    ]
     put = [r for r in fake.requests if r.method == "PUT"]
     assert len(put) == 1 and put[0].path.endswith(
         f"/guilds/{fake.guild_id}/commands" if guild else "/commands"
     )
-    assert "Synced 3 commands" in capsys.readouterr().out
+    assert "Synced 7 commands" in capsys.readouterr().out

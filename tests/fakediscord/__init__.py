@@ -17,7 +17,7 @@ injection); ``payloads.py`` builds the JSON objects Discord sends.
 """
 
 from .payloads import find_custom_ids, snowflake
-from .server import FakeDiscord, GatewaySession, Heartbeat, RecordedRequest
+from .server import FakeDiscord, GatewaySession, Heartbeat, RecordedRequest, shard_of
 
 __all__ = [
     "FakeDiscord",
@@ -25,5 +25,6 @@ __all__ = [
     "Heartbeat",
     "RecordedRequest",
     "find_custom_ids",
+    "shard_of",
     "snowflake",
 ]

@@ -28,6 +28,13 @@ def snowflake() -> str:
     return str(next(_ids))
 
 
+def snowflake_on_shard(shard_id: int, shard_count: int) -> str:
+    """A fresh ID that Discord's formula ``(id >> 22) % shard_count`` puts on ``shard_id``."""
+    value = int(snowflake())
+    current = (value >> 22) % shard_count
+    return str(value + (((shard_id - current) % shard_count) << 22))
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 

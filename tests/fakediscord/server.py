@@ -9,9 +9,13 @@ The fake records every REST request and every heartbeat so tests can assert on w
 bot sent and when. Tests drive it by injecting gateway events (INTERACTION_CREATE,
 MESSAGE_CREATE, anything else via :meth:`dispatch`) and can make the next matching REST
 call fail (404 for an expired interaction, 429 with Discord's retry headers, ...).
-It also answers GET /gateway/bot, RESUME and IDENTIFY with a shard, so reconnect and
-sharding tests can build on it. It deliberately does not model permissions, rate-limit
-buckets or message history beyond what the bot itself created.
+It also answers GET /gateway/bot, RESUME (RESUMED for a session it knows, INVALID_SESSION
+otherwise) and IDENTIFY with a shard: with ``guild_count`` guilds spread over
+``shard_count`` shards, each connection gets READY and GUILD_CREATE for its own guilds
+only, and interactions arrive on the connection of their guild's shard, as on Discord.
+With ``token`` set, REST calls and IDENTIFY with another token are refused (401, close
+code 4004). It deliberately does not model permissions, rate-limit buckets or message
+history beyond what the bot itself created.
 
 Wire-format details that matter to discord.py 2.7 (learned the hard way):
 - JSON responses must carry ``Content-Type: application/json`` exactly; with
@@ -74,9 +78,12 @@ class GatewaySession:
     ws: web.WebSocketResponse
     number: int
     hello_interval_ms: int
+    request: web.Request | None = None  # to drop the TCP connection without a close frame
     session_id: str = ""
     identify: dict[str, Any] | None = None
     resume: dict[str, Any] | None = None
+    shard: tuple[int, int] | None = None  # (shard id, shard count) from IDENTIFY or RESUME
+    acking: bool = True  # False: heartbeats go unanswered (a zombied connection)
     heartbeats: list[Heartbeat] = field(default_factory=list)
     sequence: int = 0
     ready: asyncio.Event = field(default_factory=asyncio.Event)
@@ -105,18 +112,41 @@ class _Failure:
 class FakeDiscord:
     """The fake server: start it, patch discord.py towards it, drive it from tests."""
 
-    def __init__(self, *, heartbeat_interval_ms: int = 41_250, shard_count: int = 1) -> None:
+    def __init__(
+        self,
+        *,
+        heartbeat_interval_ms: int = 41_250,
+        shard_count: int = 1,
+        guild_count: int = 1,
+        token: str | None = None,
+    ) -> None:
         self.heartbeat_interval_ms = heartbeat_interval_ms
-        self.shard_count = shard_count
-        self.ack_heartbeats = True  # set False to simulate a zombied connection
+        self.shard_count = shard_count  # what GET /gateway/bot recommends
+        self.token = token  # None: any token is accepted
+        self.ack_heartbeats = True  # set False to zombie every connection (see stop_acking)
+        self.accept_resumes = True  # set False to answer RESUME with INVALID_SESSION
+        self.close_on_identify: int | None = None  # e.g. 4011: close code instead of READY
         self.application_id = p.snowflake()
         self.bot_user = p.user(self.application_id, "talkbot", bot=True)
         self.owner = p.user(p.snowflake(), "owner")
-        self.guild_id = p.snowflake()
-        self.channels = [
-            p.text_channel(p.snowflake(), self.guild_id, "general", 0),
-            p.text_channel(p.snowflake(), self.guild_id, "off-topic", 1),
-        ]
+        # Guild i lives on shard i % shard_count, so every shard has guilds to serve.
+        self.guilds: list[dict[str, Any]] = []
+        for i in range(guild_count):
+            gid = p.snowflake_on_shard(i % shard_count, shard_count)
+            self.guilds.append(
+                {
+                    "id": gid,
+                    "name": "Peace talks" if i == 0 else f"Peace talks {i + 1}",
+                    "channels": [
+                        p.text_channel(p.snowflake(), gid, "general", 0),
+                        p.text_channel(p.snowflake(), gid, "off-topic", 1),
+                    ],
+                }
+            )
+        # The first guild, which most tests use.
+        self.guild_id: str = self.guilds[0]["id"]
+        self.channels: list[dict[str, Any]] = self.guilds[0]["channels"]
+        self._known_sessions: dict[str, tuple[int, int] | None] = {}  # resumable sessions
         self.requests: list[RecordedRequest] = []
         self.sessions: list[GatewaySession] = []
         self.messages: dict[str, dict[str, Any]] = {}  # every message the bot created
@@ -175,6 +205,57 @@ class FakeDiscord:
         open_sessions = [s for s in self.sessions if not s.closed.is_set()]
         return (open_sessions or self.sessions)[-1]
 
+    def session_for_guild(self, guild_id: str | None) -> GatewaySession:
+        """The open connection whose shard serves ``guild_id`` (DMs: shard 0)."""
+        open_sessions = [s for s in self.sessions if not s.closed.is_set() and s.ready.is_set()]
+        for session in reversed(open_sessions):
+            if session.shard is None:
+                return session
+            shard_id, count = session.shard
+            if shard_id == (shard_of(guild_id, count) if guild_id else 0):
+                return session
+        return self.session
+
+    def shard_sessions(self) -> dict[int, GatewaySession]:
+        """The latest ready, open connection of each shard (shard 0 when not sharded)."""
+        found: dict[int, GatewaySession] = {}
+        for session in self.sessions:
+            if session.ready.is_set() and not session.closed.is_set():
+                found[session.shard[0] if session.shard else 0] = session
+        return found
+
+    async def wait_for_shards(self, count: int, timeout: float = 20.0) -> dict[int, GatewaySession]:
+        """Wait until ``count`` shards each have a ready connection; return them by shard."""
+        deadline = time.monotonic() + timeout
+        while len(self.shard_sessions()) < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"only shards {sorted(self.shard_sessions())} of {count} became ready"
+                )
+            await asyncio.sleep(0.02)
+        return self.shard_sessions()
+
+    async def wait_for_new_session(self, after: int, timeout: float = 20.0) -> GatewaySession:
+        """The first connection numbered above ``after`` once it is ready (resumed or new)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            fresh = [s for s in self.sessions[after:] if s.ready.is_set()]
+            if fresh:
+                return fresh[0]
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no ready gateway connection after connection {after}")
+            await asyncio.sleep(0.02)
+
+    def stop_acking(self, session: GatewaySession | None = None) -> GatewaySession:
+        """Stop answering heartbeats on one connection (default: the latest), as a zombie."""
+        session = session or self.session
+        session.acking = False
+        return session
+
+    def channel(self, channel_id: str) -> dict[str, Any]:
+        """The fake channel with this ID, in whichever guild."""
+        return next(c for g in self.guilds for c in g["channels"] if c["id"] == channel_id)
+
     def user(self, name: str) -> dict[str, Any]:
         """A new human user of the fake guild."""
         return p.user(p.snowflake(), name)
@@ -194,14 +275,21 @@ class FakeDiscord:
             _Failure(method, re.compile(path_regex), status, body, headers or {}, times)
         )
 
-    def rate_limit_next(self, method: str, path_regex: str, retry_after: float = 0.05) -> None:
+    def rate_limit_next(
+        self, method: str, path_regex: str, retry_after: float = 0.05, *, times: int = 1
+    ) -> None:
         """A 429 exactly as Discord sends it, which discord.py retries after ``retry_after``."""
         body = {
             "message": "You are being rate limited.",
             "retry_after": retry_after,
             "global": False,
         }
-        self.fail_next(method, path_regex, 429, body, headers={"Via": "1.1 google"})
+        headers = {
+            "Via": "1.1 google",
+            "Retry-After": str(max(1, round(retry_after))),
+            "X-RateLimit-Scope": "user",
+        }
+        self.fail_next(method, path_regex, 429, body, headers=headers, times=times)
 
     async def wait_for_request(
         self, predicate: Callable[[RecordedRequest], bool], timeout: float = 10.0
@@ -247,13 +335,14 @@ class FakeDiscord:
         invoker: dict[str, Any],
         channel: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """An INTERACTION_CREATE payload for ``/name`` in the fake guild."""
+        """An INTERACTION_CREATE for ``/name`` in ``channel``'s guild (default: the first)."""
+        channel = channel or self.channels[0]
         return p.slash_command(
             name,
             options,
             application_id=self.application_id,
-            guild_id=self.guild_id,
-            channel=channel or self.channels[0],
+            guild_id=channel["guild_id"],
+            channel=channel,
             invoker=invoker,
         )
 
@@ -261,12 +350,12 @@ class FakeDiscord:
         self, custom_id: str, message: dict[str, Any], *, invoker: dict[str, Any]
     ) -> dict[str, Any]:
         """An INTERACTION_CREATE payload for a click on a button of ``message``."""
-        channel = next(c for c in self.channels if c["id"] == message["channel_id"])
+        channel = self.channel(message["channel_id"])
         return p.component_click(
             custom_id,
             message,
             application_id=self.application_id,
-            guild_id=self.guild_id,
+            guild_id=channel["guild_id"],
             channel=channel,
             invoker=invoker,
         )
@@ -280,11 +369,12 @@ class FakeDiscord:
         mention_everyone: bool = False,
         channel: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """A MESSAGE_CREATE payload from a user in the fake guild."""
+        """A MESSAGE_CREATE payload from a user in ``channel``'s guild (default: the first)."""
+        channel = channel or self.channels[0]
         return p.message(
             message_id=p.snowflake(),
-            channel_id=(channel or self.channels[0])["id"],
-            guild_id=self.guild_id,
+            channel_id=channel["id"],
+            guild_id=channel["guild_id"],
             author=author,
             # Message payloads carry the author's member object without its user.
             author_member={k: v for k, v in p.member(author).items() if k != "user"},
@@ -293,25 +383,45 @@ class FakeDiscord:
             mention_everyone=mention_everyone,
         )
 
-    async def interact(self, interaction: dict[str, Any]) -> float:
-        """Dispatch an INTERACTION_CREATE; return when it was written (time.perf_counter())."""
+    async def interact(
+        self, interaction: dict[str, Any], session: GatewaySession | None = None
+    ) -> float:
+        """Dispatch an INTERACTION_CREATE on its guild's shard (or on ``session``).
+
+        Returns when it was written (time.perf_counter()).
+        """
         self._interaction_channels[interaction["token"]] = interaction["channel_id"]
-        return await self.dispatch("INTERACTION_CREATE", interaction)
+        session = session or self.session_for_guild(interaction.get("guild_id"))
+        return await self.dispatch("INTERACTION_CREATE", interaction, session)
 
     async def say(self, message: dict[str, Any]) -> float:
         """Dispatch a MESSAGE_CREATE for a payload made by :meth:`user_message`."""
-        return await self.dispatch("MESSAGE_CREATE", message)
+        session = self.session_for_guild(message.get("guild_id"))
+        return await self.dispatch("MESSAGE_CREATE", message, session)
 
-    async def drop_connection(self, code: int = 4000) -> None:
-        """Close the bot's websocket as Discord does on an outage (the bot should resume)."""
-        await self.session.ws.close(code=code)
+    async def drop_connection(
+        self, code: int = 4000, *, abrupt: bool = False, session: GatewaySession | None = None
+    ) -> GatewaySession:
+        """Close one of the bot's websockets as Discord does on an outage.
+
+        With ``abrupt`` the TCP connection is cut without a close frame (a network
+        failure); otherwise the socket is closed with ``code``. The bot should resume.
+        """
+        session = session or self.session
+        if abrupt and session.request is not None and session.request.transport is not None:
+            session.request.transport.abort()
+        else:
+            await session.ws.close(code=code)
+        return session
 
     # -- gateway ---------------------------------------------------------------------
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
-        session = GatewaySession(ws, len(self.sessions) + 1, self.heartbeat_interval_ms)
+        session = GatewaySession(
+            ws, len(self.sessions) + 1, self.heartbeat_interval_ms, request=request
+        )
         self.sessions.append(session)
         await ws.send_str(
             json.dumps({"op": HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms}})
@@ -330,25 +440,41 @@ class FakeDiscord:
         if op == HEARTBEAT:
             beat = Heartbeat(time.perf_counter(), data)
             session.heartbeats.append(beat)
-            if self.ack_heartbeats:
+            if self.ack_heartbeats and session.acking:
                 await session.ws.send_str(json.dumps({"op": HEARTBEAT_ACK}))
                 beat.acked = time.perf_counter()
         elif op == IDENTIFY:
             session.identify = data
+            if self.token is not None and data.get("token") != self.token:
+                await session.ws.close(code=4004, message=b"Authentication failed.")
+                return
+            if self.close_on_identify is not None:
+                await session.ws.close(code=self.close_on_identify)
+                return
+            session.shard = tuple(data["shard"]) if "shard" in data else None  # type: ignore[assignment]
             session.session_id = f"session-{p.snowflake()}"
+            self._known_sessions[session.session_id] = session.shard
             await self._send_ready(session, data)
         elif op == RESUME:
             session.resume = data
+            known = data.get("session_id") in self._known_sessions
+            token_ok = self.token is None or data.get("token") == self.token
+            if not (self.accept_resumes and known and token_ok):
+                # Not resumable: the bot must wait a moment and IDENTIFY afresh.
+                await session.ws.send_str(json.dumps({"op": INVALID_SESSION, "d": False}))
+                return
             session.session_id = data["session_id"]
+            session.shard = self._known_sessions[session.session_id]
             session.sequence = data.get("seq") or 0
             await self.dispatch("RESUMED", {}, session)
             session.ready.set()
 
     async def _send_ready(self, session: GatewaySession, identify: dict[str, Any]) -> None:
+        guilds = [g for g in self.guilds if self._serves(session, g["id"])]
         ready: dict[str, Any] = {
             "v": 10,
             "user": self.bot_user,
-            "guilds": [{"id": self.guild_id, "unavailable": True}],
+            "guilds": [{"id": g["id"], "unavailable": True} for g in guilds],
             "session_id": session.session_id,
             "resume_gateway_url": self.gateway_url,
             "application": {"id": self.application_id, "flags": 0},
@@ -358,9 +484,17 @@ class FakeDiscord:
         if "shard" in identify:
             ready["shard"] = identify["shard"]
         await self.dispatch("READY", ready, session)
-        guild = p.guild(self.guild_id, "Peace talks", self.channels, self.owner["id"])
-        await self.dispatch("GUILD_CREATE", guild, session)
+        for g in guilds:
+            guild = p.guild(g["id"], g["name"], g["channels"], self.owner["id"])
+            await self.dispatch("GUILD_CREATE", guild, session)
         session.ready.set()
+
+    @staticmethod
+    def _serves(session: GatewaySession, guild_id: str) -> bool:
+        if session.shard is None:
+            return True
+        shard_id, count = session.shard
+        return shard_of(guild_id, count) == shard_id
 
     # -- REST ------------------------------------------------------------------------
 
@@ -373,8 +507,10 @@ class FakeDiscord:
                 body = json.loads(raw)
             elif request.content_type.startswith("multipart/"):
                 body = {"multipart": True}  # attachments: not parsed (yet)
-        status, result, headers = self._injected_failure(request.method, path) or self._route(
-            request.method, path, dict(request.query), body
+        status, result, headers = (
+            self._injected_failure(request.method, path)
+            or self._unauthorized(path, request.headers.get("Authorization"))
+            or self._route(request.method, path, dict(request.query), body)
         )
         async with self._changed:
             self.requests.append(
@@ -384,6 +520,16 @@ class FakeDiscord:
             )
             self._changed.notify_all()
         return _json_response(status, result, headers)
+
+    def _unauthorized(
+        self, path: str, authorization: str | None
+    ) -> tuple[int, Any, dict[str, str]] | None:
+        # Interaction callbacks and follow-ups are authorised by their own token.
+        if self.token is None or path.startswith(("/interactions/", "/webhooks/")):
+            return None
+        if authorization == f"Bot {self.token}":
+            return None
+        return 401, {"message": "401: Unauthorized", "code": 0}, {}
 
     def _injected_failure(self, method: str, path: str) -> tuple[int, Any, dict[str, str]] | None:
         for failure in self._failures:
@@ -473,7 +619,10 @@ class FakeDiscord:
             flags=body.get("flags") or 0,
             webhook_id=self.application_id if webhook else None,
             message_reference=body.get("message_reference"),
-            guild_id=self.guild_id,
+            guild_id=next(
+                (g["id"] for g in self.guilds for c in g["channels"] if c["id"] == channel_id),
+                self.guild_id,
+            ),
         )
         if token is not None:
             message["interaction_token"] = token  # the fake's own bookkeeping
@@ -573,3 +722,8 @@ def _json_response(status: int, body: Any, headers: dict[str, str]) -> web.Respo
         body=json.dumps(body).encode(),
         headers={"Content-Type": "application/json", **headers},
     )
+
+
+def shard_of(guild_id: str | int, shard_count: int) -> int:
+    """The shard Discord sends a guild's events to (its documented formula)."""
+    return (int(guild_id) >> 22) % shard_count
