@@ -22,10 +22,19 @@ class HelpCog(commands.Cog, name="Help"):
     @app_commands.command(name="help", description="What talkbot can do and how it cites sources")
     async def help(self, interaction: discord.Interaction) -> None:
         # Listed from the tree so the help text cannot drift from the registered commands.
-        listed = sorted(
-            (c.name, c.description)
+        # Commands that carry default_permissions are the moderators' (Discord hides them
+        # from others by default): listed last and marked, so nobody mistakes them for theirs.
+        commands_ = [
+            c
             for c in self.bot.tree.get_commands()
             if isinstance(c, app_commands.Command | app_commands.Group)
+        ]
+        listed = sorted(
+            (c.name, c.description) for c in commands_ if c.default_permissions is None
+        ) + sorted(
+            (c.name, f"(moderators) {c.description}")
+            for c in commands_
+            if c.default_permissions is not None
         )
         max_chars = self.bot.engine.settings.answer.max_question_chars
         await interaction.response.send_message(

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from index.records import Answer, SourceInfo
 from index.settings import Settings
+from index.timeline import Timeline
 
 
 class AnswerEngine(Protocol):
@@ -20,6 +21,10 @@ class AnswerEngine(Protocol):
     def ask(self, question: str) -> Answer: ...
 
     def sources(self) -> list[SourceInfo]: ...
+
+    def timeline(
+        self, topic: str | None = None, since: str | None = None, until: str | None = None
+    ) -> Timeline: ...
 
 
 class EngineNotLoaded:

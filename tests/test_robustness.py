@@ -107,3 +107,29 @@ def test_hostile_questions_get_answers_or_clear_refusals(engine):
             assert article.text[citation.start : citation.end] == citation.excerpt
         assert "@everyone" not in answer.answer and "evil.example" not in answer.answer
     assert engine.ask("\u200b".join("What did Lavrov say")).found
+
+
+def test_missing_model_folder_is_one_clear_line(tmp_path):
+    import pytest
+
+    from index.embed import Embedder
+    from index.errors import ModelError
+    from index.settings import EmbeddingSettings
+
+    with pytest.raises(ModelError) as info:
+        Embedder(EmbeddingSettings(model=str(tmp_path / "no-such-model")))
+    message = str(info.value)
+    assert "no-such-model" in message and "\n" not in message and "embedding.model" in message
+
+
+def test_unknown_hub_model_is_refused_offline():
+    import pytest
+
+    from index.embed import Embedder
+    from index.errors import ModelError
+    from index.settings import EmbeddingSettings
+
+    with pytest.raises(ModelError) as info:
+        Embedder(EmbeddingSettings(model="someone/not-installed-model"))
+    assert "cannot load embedding model 'someone/not-installed-model'" in str(info.value)
+    assert "\n" not in str(info.value)
