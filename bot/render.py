@@ -45,7 +45,7 @@ _INLINE_MARKDOWN = re.compile(r"([\\*_`~|])")
 _LINE_MARKERS = re.compile(r"^(\s*)(#{1,3} |-# |>>> |> |- |\d+\. )", re.MULTILINE)
 # @everyone, @here, <@id>, <@!id>, <@&role>: a zero-width space after '@' shows the same
 # text without the mention (embeds never ping, but they do render user and role chips).
-_MENTION = re.compile(r"@(everyone|here|[!&]?\d{15,21})")
+_MENTION = re.compile(r"@(everyone|here|[!&]?\d)")
 # <#channel>, </command:id>, <:emoji:id>, <t:timestamp>: shown literally once escaped.
 _ANGLE_SYNTAX = re.compile(r"<(?=[#/:]|a:|t:)")
 
