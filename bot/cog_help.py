@@ -12,11 +12,11 @@ from bot.render import help_embed
 from bot.replies import NO_PINGS
 
 if TYPE_CHECKING:
-    from bot.client import TalkBot
+    from bot.client import TalkBotBase
 
 
 class HelpCog(commands.Cog, name="Help"):
-    def __init__(self, bot: TalkBot) -> None:
+    def __init__(self, bot: TalkBotBase) -> None:
         self.bot = bot
 
     @app_commands.command(name="help", description="What talkbot can do and how it cites sources")

@@ -47,7 +47,7 @@ from index.library import (
 )
 
 if TYPE_CHECKING:
-    from bot.client import TalkBot
+    from bot.client import TalkBotBase
 
 log = logging.getLogger("talkbot.discord")
 
@@ -92,7 +92,7 @@ def moderators_only() -> Callable[[T], T]:
 
 
 class ModerationCog(commands.Cog, name="Moderation"):
-    def __init__(self, bot: TalkBot) -> None:
+    def __init__(self, bot: TalkBotBase) -> None:
         self.bot = bot
         settings = bot.engine.settings
         self.settings: ModerationSettings = moderation_settings(settings)

@@ -14,11 +14,11 @@ from bot.replies import NO_PINGS
 from bot.views import PagerView
 
 if TYPE_CHECKING:
-    from bot.client import TalkBot
+    from bot.client import TalkBotBase
 
 
 class SourcesCog(commands.Cog, name="Sources"):
-    def __init__(self, bot: TalkBot) -> None:
+    def __init__(self, bot: TalkBotBase) -> None:
         self.bot = bot
 
     @app_commands.command(

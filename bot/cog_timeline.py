@@ -42,7 +42,7 @@ from index.errors import QuestionError
 from index.timeline import Event, Timeline, parse_bounds
 
 if TYPE_CHECKING:
-    from bot.client import TalkBot
+    from bot.client import TalkBotBase
 
 log = logging.getLogger("talkbot.discord")
 
@@ -54,7 +54,7 @@ FOOTER = "Dates: YYYY-MM-DD, or YYYY-MM / YYYY when the article is no more preci
 
 
 class TimelineCog(commands.Cog, name="Timeline"):
-    def __init__(self, bot: TalkBot) -> None:
+    def __init__(self, bot: TalkBotBase) -> None:
         self.bot = bot
         ds = bot.discord_settings
         # Its own budget, as expensive as a question: one engine call and a chart.
