@@ -46,7 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
         "quoting the articles it indexed.",
     )
     parser.add_argument(
-        "--config", type=Path, default=None,
+        "--config",
+        type=Path,
+        default=None,
         help="config file (default: $TALKBOT_CONFIG or config/talkbot.yaml)",
     )
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -65,14 +67,20 @@ def build_parser() -> argparse.ArgumentParser:
     index.set_defaults(func=lambda _args: (index.print_help(), EXIT_ERROR)[1])
 
     ask = sub.add_parser("ask", help="answer a question with verbatim, cited excerpts")
-    ask.add_argument("question", nargs="?", help="the question (omit to read one per line from stdin)")
+    ask.add_argument(
+        "question", nargs="?", help="the question (omit to read one per line from stdin)"
+    )
     ask.add_argument("--json", action="store_true", help="JSON output (JSON Lines in batch mode)")
     ask.set_defaults(func=cmd_ask)
 
     search = sub.add_parser("search", help="ranked passages for a query, with scores")
     search.add_argument("query", nargs="?", help="the query (omit to read one per line from stdin)")
-    search.add_argument("-k", type=int, default=None, help="how many passages (default from config)")
-    search.add_argument("--json", action="store_true", help="JSON output (JSON Lines in batch mode)")
+    search.add_argument(
+        "-k", type=int, default=None, help="how many passages (default from config)"
+    )
+    search.add_argument(
+        "--json", action="store_true", help="JSON output (JSON Lines in batch mode)"
+    )
     search.set_defaults(func=cmd_search)
 
     sources = sub.add_parser("sources", help="the indexed articles with their metadata")
@@ -144,7 +152,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.to_dict())
     elif args.incremental:
-        print(f"Refreshed index {report.build_id}: {report.passages} passages in {report.seconds:.2f} s")
+        print(
+            f"Refreshed index {report.build_id}: "
+            f"{report.passages} passages in {report.seconds:.2f} s"
+        )
         print("\n".join(textfmt.format_changes(report)))
     else:
         print(textfmt.format_build(report))
@@ -191,23 +202,27 @@ def cmd_search(args: argparse.Namespace) -> int:
     def run(query: str) -> None:
         hits = engine.search(query, args.k)
         if args.json:
-            print_json({
-                "query": query,
-                "results": [
-                    {
-                        "rank": h.rank,
-                        "score": round(h.score, 6),
-                        "dense_score": round(h.dense_score, 6),
-                        "bm25_score": round(h.lexical_score, 6),
-                        "doc_id": h.passage.doc_id,
-                        "title": engine.data.articles[engine.data.doc_index[h.passage.doc_id]].title,
-                        "text": h.passage.text,
-                        "start": h.passage.start,
-                        "end": h.passage.end,
-                    }
-                    for h in hits
-                ],
-            })
+            print_json(
+                {
+                    "query": query,
+                    "results": [
+                        {
+                            "rank": h.rank,
+                            "score": round(h.score, 6),
+                            "dense_score": round(h.dense_score, 6),
+                            "bm25_score": round(h.lexical_score, 6),
+                            "doc_id": h.passage.doc_id,
+                            "title": engine.data.articles[
+                                engine.data.doc_index[h.passage.doc_id]
+                            ].title,
+                            "text": h.passage.text,
+                            "start": h.passage.start,
+                            "end": h.passage.end,
+                        }
+                        for h in hits
+                    ],
+                }
+            )
         else:
             print(textfmt.format_hits(query, hits))
 
@@ -241,7 +256,9 @@ def cmd_sources(args: argparse.Namespace) -> int:
     data = load_current(IndexStore(settings.index_dir), model=settings.embedding.model)
     counts = data.passage_counts()
     sources = [
-        SourceInfo(a.doc_id, a.title, a.outlet, a.published, a.url, counts.get(a.doc_id, 0), a.author)
+        SourceInfo(
+            a.doc_id, a.title, a.outlet, a.published, a.url, counts.get(a.doc_id, 0), a.author
+        )
         for a in data.articles
     ]
     if args.json:

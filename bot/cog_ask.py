@@ -21,7 +21,14 @@ from bot.checks import channel_allowed, in_allowed_channel
 from bot.cooldown import UserCooldown
 from bot.question import clean_question, strip_bot_mention
 from bot.render import answer_embed, notice
-from bot.replies import APOLOGY, NO_PINGS, send_ephemeral, wait_message
+from bot.replies import (
+    APOLOGY,
+    NO_PINGS,
+    refuse_after_defer,
+    send_ephemeral,
+    start_slow_reply,
+    wait_message,
+)
 from bot.settings import DISCORD_MAX_OPTION_CHARS
 from bot.views import FeedbackView
 from index.errors import QuestionError
@@ -68,23 +75,12 @@ class AskCog(commands.Cog, name="Ask"):
         except QuestionError as exc:
             await send_ephemeral(interaction, str(exc))
             return
-        wait = self.cooldown.hit(interaction.user.id)
-        if wait is not None:
-            await send_ephemeral(interaction, wait_message(wait))
-            return
-        try:
-            await interaction.response.defer(ephemeral=private, thinking=True)
-        except discord.NotFound:
-            log.warning("interaction %s expired before it could be acknowledged", interaction.id)
-            return
-        except discord.HTTPException as exc:
-            # discord.py already retried rate limits and server errors; give up on this one.
-            log.warning("could not acknowledge interaction %s: %s", interaction.id, exc)
+        if not await start_slow_reply(interaction, self.cooldown, ephemeral=private):
             return
         try:
             answer = await self.bot.run_engine(self.bot.engine.ask, text)
         except QuestionError as exc:
-            await self._refuse_after_defer(interaction, str(exc), private)
+            await refuse_after_defer(interaction, str(exc), private=private)
             return
         view = FeedbackView(
             answer, self.bot.feedback, self.bot.discord_settings.buttons_timeout_seconds
@@ -106,18 +102,6 @@ class AskCog(commands.Cog, name="Ask"):
             log.warning("could not send the answer to interaction %s: %s", interaction.id, exc)
             return
         log_answer("slash", interaction.user.id, interaction.guild_id, answer, started)
-
-    async def _refuse_after_defer(
-        self, interaction: discord.Interaction, message: str, private: bool
-    ) -> None:
-        # A public "thinking…" would turn the explanation public too: remove it first so
-        # the explanation stays between the bot and the user.
-        if not private:
-            try:
-                await interaction.delete_original_response()
-            except discord.HTTPException as exc:
-                log.debug("could not delete the thinking message: %s", exc)
-        await send_ephemeral(interaction, message)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:

@@ -36,7 +36,7 @@ from bot.render import (
     link,
     one_line,
 )
-from bot.replies import NO_PINGS, send_ephemeral, wait_message
+from bot.replies import NO_PINGS, refuse_after_defer, send_ephemeral, start_slow_reply
 from bot.views import PagerView
 from index.errors import QuestionError
 from index.timeline import Event, Timeline, parse_bounds
@@ -84,19 +84,12 @@ class TimelineCog(commands.Cog, name="Timeline"):
         except QuestionError as exc:
             await send_ephemeral(interaction, str(exc))
             return
-        wait = self.cooldown.hit(interaction.user.id)
-        if wait is not None:
-            await send_ephemeral(interaction, wait_message(wait))
-            return
-        try:
-            await interaction.response.defer(thinking=True)
-        except discord.NotFound:
-            log.warning("interaction %s expired before it could be acknowledged", interaction.id)
+        if not await start_slow_reply(interaction, self.cooldown):
             return
         try:
             result = await self.bot.run_engine(self.bot.engine.timeline, topic, since, until)
         except QuestionError as exc:
-            await self._refuse_after_defer(interaction, str(exc))
+            await refuse_after_defer(interaction, str(exc))
             return
         png = await self._chart(result) if chart else None
         pages = timeline_pages(result, EVENTS_PER_PAGE, image=png is not None)
@@ -128,14 +121,6 @@ class TimelineCog(commands.Cog, name="Timeline"):
         except Exception:
             log.exception("could not draw the timeline chart")
             return None
-
-    async def _refuse_after_defer(self, interaction: discord.Interaction, message: str) -> None:
-        # The public "thinking…" goes first, so the explanation stays private.
-        try:
-            await interaction.delete_original_response()
-        except discord.HTTPException as exc:
-            log.debug("could not delete the thinking message: %s", exc)
-        await send_ephemeral(interaction, message)
 
 
 def _render_chart(result: Timeline) -> bytes:

@@ -31,7 +31,9 @@ Commands:
 
 
 class Console:
-    def __init__(self, engine: Engine, stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
+    def __init__(
+        self, engine: Engine, stdin: TextIO | None = None, stdout: TextIO | None = None
+    ) -> None:
         self.engine = engine
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
@@ -48,7 +50,10 @@ class Console:
 
     def run(self) -> int:
         interactive = self.stdin.isatty()
-        self.say(f"talkbot console — {len(self.engine.data.articles)} articles indexed. /help for commands.")
+        self.say(
+            f"talkbot console — {len(self.engine.data.articles)} articles indexed. "
+            "/help for commands."
+        )
         while True:
             if interactive:
                 self.stdout.write("> ")
@@ -87,5 +92,9 @@ class Console:
 
     def refresh(self, _arg: str) -> str:
         report = self.engine.refresh(progress=lambda m: self.say(f"… {m}"))
-        return "\n".join([f"Index refreshed: {report.passages} passages in {report.seconds:.1f} s",
-                          *textfmt.format_changes(report)])
+        return "\n".join(
+            [
+                f"Index refreshed: {report.passages} passages in {report.seconds:.1f} s",
+                *textfmt.format_changes(report),
+            ]
+        )

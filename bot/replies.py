@@ -12,6 +12,7 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.cooldown import UserCooldown
 from bot.render import notice
 from index.errors import TalkbotError
 
@@ -36,6 +37,44 @@ async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
         log.warning("interaction %s expired before the bot could reply", interaction.id)
     except discord.HTTPException as exc:
         log.warning("could not reply to interaction %s: %s", interaction.id, exc)
+
+
+async def start_slow_reply(
+    interaction: discord.Interaction, cooldown: UserCooldown, *, ephemeral: bool = False
+) -> bool:
+    """Charge the user's cooldown, then acknowledge at once ("thinking…").
+
+    Work that may take longer than Discord's three seconds goes after this. False means
+    the interaction ends here: the user was told to wait, or Discord no longer accepts it.
+    """
+    wait = cooldown.hit(interaction.user.id)
+    if wait is not None:
+        await send_ephemeral(interaction, wait_message(wait))
+        return False
+    try:
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    except discord.NotFound:
+        log.warning("interaction %s expired before it could be acknowledged", interaction.id)
+        return False
+    except discord.HTTPException as exc:
+        # discord.py already retried rate limits and server errors; give up on this one.
+        log.warning("could not acknowledge interaction %s: %s", interaction.id, exc)
+        return False
+    return True
+
+
+async def refuse_after_defer(
+    interaction: discord.Interaction, message: str, *, private: bool = False
+) -> None:
+    """Explain a refusal privately after a "thinking…" acknowledgement."""
+    # A public "thinking…" would turn the explanation public too: remove it first so the
+    # explanation stays between the bot and the user.
+    if not private:
+        try:
+            await interaction.delete_original_response()
+        except discord.HTTPException as exc:
+            log.debug("could not delete the thinking message: %s", exc)
+    await send_ephemeral(interaction, message)
 
 
 def user_message(error: BaseException) -> str | None:

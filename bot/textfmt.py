@@ -11,7 +11,9 @@ WIDTH = 88
 
 
 def outlet_date(outlet: str | None, published) -> str:
-    return f"{outlet or 'unknown outlet'} · {published.isoformat() if published else 'date unknown'}"
+    return (
+        f"{outlet or 'unknown outlet'} · {published.isoformat() if published else 'date unknown'}"
+    )
 
 
 def format_answer(answer: Answer) -> str:
@@ -23,7 +25,9 @@ def format_answer(answer: Answer) -> str:
         if c.url:
             lines.append(f"    {c.url}")
         excerpt = " ".join(c.excerpt.split())
-        lines.append(textwrap.fill(f"“{excerpt}”", WIDTH, initial_indent="    ", subsequent_indent="    "))
+        lines.append(
+            textwrap.fill(f"“{excerpt}”", WIDTH, initial_indent="    ", subsequent_indent="    ")
+        )
         lines.append(f"    ({c.doc_id}, characters {c.start}–{c.end})")
     return "\n".join(lines)
 
@@ -38,7 +42,11 @@ def format_hits(query: str, hits: list[SearchHit]) -> str:
             f"{hit.rank:>2}. score {hit.score:.4f} (dense {hit.dense_score:.3f}, "
             f"bm25 {hit.lexical_score:.2f})  {p.doc_id} [{p.start}:{p.end}]"
         )
-        lines.append(textwrap.fill(" ".join(p.text.split()), WIDTH, initial_indent="    ", subsequent_indent="    "))
+        lines.append(
+            textwrap.fill(
+                " ".join(p.text.split()), WIDTH, initial_indent="    ", subsequent_indent="    "
+            )
+        )
     return "\n".join(lines)
 
 
@@ -53,8 +61,10 @@ def format_sources(sources: list[SourceInfo]) -> str:
 
 
 def format_build(report: BuildReport) -> str:
-    lines = [f"Built index {report.build_id}: {report.passages} passages, {report.sentences} sentences "
-             f"from {len(report.per_article)} articles in {report.seconds:.1f} s"]
+    lines = [
+        f"Built index {report.build_id}: {report.passages} passages, {report.sentences} sentences "
+        f"from {len(report.per_article)} articles in {report.seconds:.1f} s"
+    ]
     for doc_id, count in report.per_article.items():
         lines.append(f"  {doc_id}: {count} passages")
     lines.extend(format_changes(report))
@@ -63,8 +73,12 @@ def format_build(report: BuildReport) -> str:
 
 def format_changes(report: BuildReport) -> list[str]:
     lines = []
-    for label, ids in (("added", report.added), ("updated", report.updated),
-                       ("removed", report.removed), ("unchanged", report.unchanged)):
+    for label, ids in (
+        ("added", report.added),
+        ("updated", report.updated),
+        ("removed", report.removed),
+        ("unchanged", report.unchanged),
+    ):
         if ids:
             lines.append(f"  {label}: {', '.join(ids)}")
     reused = report.passages - report.embedded_passages
