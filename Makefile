@@ -18,9 +18,6 @@ $(STAMP): pyproject.toml constraints.txt
 
 # Build the index if there is none, then start the Discord bot when
 # DISCORD_TOKEN is set, otherwise the local console with the same commands.
-# MALLOC_ARENA_MAX=2: worker threads that embed otherwise keep tens of MB each in
-# glibc arenas after a burst of questions (measured in tests/test_discord_load.py).
-run: export MALLOC_ARENA_MAX ?= 2
 run: $(STAMP)
 	$(VENV)/bin/talkbot index build --if-missing
 	@if [ -n "$$DISCORD_TOKEN" ]; then \

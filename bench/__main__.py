@@ -39,7 +39,7 @@ def run(
     embedder = embedder or Embedder(base.embedding)
     material = seed_material(base, embedder.count_tokens)
     stand_in = StandInEmbedder(embedder, material.sentences) if sizes != ["seeds"] else None
-    ctx = Context(base, embedder, material, questions(12 if quick else 24), work, quick, stand_in)
+    ctx = Context(base, embedder, material, questions(6 if quick else 24), work, quick, stand_in)
     results = []
     for name in sizes:
         progress(f"bench: {name} ...")

@@ -29,6 +29,7 @@ from bot.cog_sources import SourcesCog
 from bot.cog_timeline import TimelineCog
 from bot.engine_port import AnswerEngine
 from bot.feedback import FEEDBACK_FILE, FeedbackStore
+from bot.memory import limit_malloc_arenas
 from bot.replies import NO_PINGS, TalkTree
 from bot.settings import DiscordSettings
 
@@ -71,6 +72,7 @@ class TalkBotBase(_MixedInto):
         sync_guild: int | None = None,
         **options: Any,
     ) -> None:
+        limit_malloc_arenas()  # answers run in worker threads: keep their memory flat
         options.setdefault("guild_ready_timeout", discord_settings.guild_ready_timeout)
         super().__init__(  # the discord.py bot class this is mixed into
             # Prefix commands are unused (on_message below never runs them); Bot needs one.

@@ -111,7 +111,10 @@ def citation_field(c: Citation, excerpt_limit: int) -> tuple[str, str]:
     title = link(c.title, c.url, FIELD_VALUE_LIMIT // 2)
     room = min(excerpt_limit, FIELD_VALUE_LIMIT - len(title) - 3)
     quote = fit(one_line(c.excerpt), room)
-    return name, f"{title}\n> {quote}" if quote else title
+    value = f"{title}\n> {quote}" if quote else title
+    # A field value may not be empty: a title and excerpt that fold to nothing still
+    # leave the reader a placeholder rather than a rejected reply.
+    return name, value or "(untitled article)"
 
 
 def answer_embed(answer: Answer) -> discord.Embed:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.dates import find_dates
 from index.lexical import SentenceTable, Tokenizer
 from index.records import Answer, Citation
 from index.search import Query, Retrieval
@@ -30,6 +31,15 @@ from index.store import IndexData
 NOT_FOUND = "The indexed articles don't answer that question."
 _SPACE = re.compile(r"\s+")
 _COUNT_QUESTION = re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|share)\b", re.I)
+# What kind of thing a question asks for, from its wording alone (no per-question rules).
+_ASKS = {
+    "quantity": re.compile(
+        r"\bhow (many|much|long|far|old|big|large)\b|\bwhat (number|percentage|share|size)\b", re.I
+    ),
+    "person": re.compile(r"^\W*(who|whom|whose)\b", re.I),
+    "date": re.compile(r"^\W*when\b|\b(what|which) (date|day|month|year)\b", re.I),
+    "place": re.compile(r"^\W*where\b|\b(what|which) (city|country|venue|place|town)\b", re.I),
+}
 _NUMBER = re.compile(
     r"\d[\d,.]*|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
     r"hundreds?|thousands?|millions?|billions?|half|twice|single|several|few)\b",
@@ -37,6 +47,8 @@ _NUMBER = re.compile(
 )
 # A capitalised word that does not open the question: a name, a place, an organisation.
 _NAME = re.compile(r"(?<=[\w,;:] )[A-Z][\w'’-]*")
+# A place: a capitalised word after a preposition of place ("in Istanbul", "of Vladivostok").
+_PLACE = re.compile(r"\b(?:in|at|to|from|of|near|outside)\s+(?:the\s+)?([A-Z][\w'’-]*)")
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,7 @@ class ScoredSentence:
     relevance: float
     similarity: float  # cosine to the question
     coverage: float  # idf-weighted share of the question's terms present
+    typed: bool  # holds what the question asks for (a number, name, date) beyond the question
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,7 @@ class Signals:
     unknown: float  # idf-weighted share of question terms the index never uses
     unknown_names: float  # 1 if the question names someone or something the index never uses
     count_mismatch: float  # 1 if "how many" meets a best sentence without a number
+    missing_names: float  # 1 if the question names something the index has but not here
     score: float  # the rule's value; answer when >= settings.nf_threshold
 
 
@@ -66,7 +80,7 @@ def compose_answer(
     tokenizer: Tokenizer,
     settings: AnswerSettings,
 ) -> Answer:
-    candidates = score_sentences(data, query, retrieval, settings)
+    candidates = score_sentences(data, query, retrieval, settings, tokenizer)
     if not candidates:
         return Answer(query.text, False, NOT_FOUND, (), reason=NOT_FOUND)
     signals = evidence_signals(data, query, retrieval, candidates, tokenizer, settings)
@@ -77,10 +91,16 @@ def compose_answer(
 
 
 def score_sentences(
-    data: IndexData, query: Query, retrieval: Retrieval, settings: AnswerSettings
+    data: IndexData,
+    query: Query,
+    retrieval: Retrieval,
+    settings: AnswerSettings,
+    tokenizer: Tokenizer | None = None,
 ) -> list[ScoredSentence]:
     """Sentences of the top passages, most relevant first."""
     table = retrieval.table
+    asks = asked_for(query.text)
+    tokenizer = tokenizer or Tokenizer()
     weights = {t: table.weight(t) for t in set(query.terms)}
     total = sum(weights.values())
     ranked = retrieval.passages[: settings.passages]
@@ -104,14 +124,16 @@ def score_sentences(
             lexical = (
                 float(retrieval.sentence_lexical[sid]) / top_lexical if top_lexical > 0 else 0.0
             )
+            typed = asks is not None and holds_asked(asks, data, sid, query, tokenizer)
             relevance = (
-                settings.w_similarity * similarity
+                settings.w_answer_type * typed
+                + settings.w_similarity * similarity
                 + settings.w_lexical * lexical
                 + settings.w_coverage * coverage
                 + settings.w_passage * prior
                 + settings.w_passage_similarity * hit.dense
             )
-            scored.append(ScoredSentence(sid, relevance, similarity, coverage))
+            scored.append(ScoredSentence(sid, relevance, similarity, coverage, typed))
     scored.sort(key=lambda s: (-s.relevance, s.sid))
     return scored
 
@@ -139,14 +161,38 @@ def evidence_signals(
             mismatch = 1.0  # a count was asked for and the best sentence gives none
     names = [t for w in _NAME.findall(query.text) for t in tokenizer.terms(w)]
     unknown_names = 1.0 if any(t not in table.idf for t in names) else 0.0
+    # A name the index knows but the best evidence's passage never uses ("Chinese" goods
+    # answered with a passage on Indian imports): near-topic, but about something else.
+    missing_names = 1.0 if any(t in table.idf and t not in passage for t in names) else 0.0
     similarity = max(c.similarity for c in candidates[:3])
     score = (
         settings.nf_similarity * similarity
         + settings.nf_coverage * coverage
         - settings.nf_unknown * unknown_names
         - settings.nf_count * mismatch
+        - settings.nf_missing * missing_names
     )
-    return Signals(similarity, coverage, unknown, unknown_names, mismatch, score)
+    return Signals(similarity, coverage, unknown, unknown_names, mismatch, missing_names, score)
+
+
+def asked_for(question: str) -> str | None:
+    """ "quantity", "person", "date" or "place" when the wording asks for one, else None."""
+    return next((kind for kind, pattern in _ASKS.items() if pattern.search(question)), None)
+
+
+def holds_asked(kind: str, data: IndexData, sid: int, query: Query, tokenizer: Tokenizer) -> bool:
+    """Whether sentence ``sid`` holds a ``kind`` of thing the question does not name."""
+    text = data.sentence(sid).text
+    if kind == "quantity":
+        asked = {m.group().lower() for m in _NUMBER.finditer(query.text)}
+        return any(m.group().lower() not in asked for m in _NUMBER.finditer(text))
+    if kind == "date":
+        published = data.article_of_sentence(sid).published
+        lowered = query.text.lower()
+        return any(d.text.lower() not in lowered for d in find_dates(text, published))
+    terms = set(query.terms)
+    words = _PLACE.findall(text) if kind == "place" else _NAME.findall(text)
+    return any(t not in terms for w in words for t in tokenizer.terms(w))
 
 
 def _passage_terms(data: IndexData, table: SentenceTable, sid: int) -> set[str]:

@@ -23,9 +23,15 @@ import numpy as np
 from index.chunk import merge_short, pack_passages, split_sentences, window_passages
 from index.clean import clean_article
 from index.corpus import Corpus, load_corpus
-from index.dense import build_dense
+from index.dense import DenseSettings, build_dense, dense_settings, index_kind
 from index.embed import Embedder
-from index.errors import CorpusError, IndexInvalidError, IndexMissingError, TalkbotError
+from index.errors import (
+    CorpusError,
+    IndexInvalidError,
+    IndexMissingError,
+    StorageError,
+    TalkbotError,
+)
 from index.events import extract_events
 from index.lexical import LexicalIndex, Tokenizer
 from index.records import Article, Span
@@ -35,6 +41,7 @@ from index.store import (
     IndexData,
     IndexStore,
     Manifest,
+    load_build,
     load_current,
     read_manifest,
     save_build,
@@ -86,7 +93,9 @@ class BuildReport:
         }
 
 
-def segment_article(article: Article, settings: Settings, count_tokens: Callable[[str], int]) -> ArticleParts:
+def segment_article(
+    article: Article, settings: Settings, count_tokens: Callable[[str], int]
+) -> ArticleParts:
     """Clean one article and cut it into sentences and passages (offsets into its text).
 
     Sentences never cross a line. Passages are cut within a run of kept lines: one line,
@@ -96,9 +105,12 @@ def segment_article(article: Article, settings: Settings, count_tokens: Callable
     chunking = settings.chunking
     sentences: list[Span] = []
     passages: list[tuple[int, int]] = []
-    for run in _paragraph_runs(article.text, clean_article(article.text, settings.cleaning.patterns), chunking.cross_paragraphs):
+    blocks = clean_article(article.text, settings.cleaning.patterns)
+    for run in _paragraph_runs(article.text, blocks, chunking.cross_paragraphs):
         run_sentences = [
-            s for block in run for s in merge_short(split_sentences(article.text, block), chunking.min_sentence_chars)
+            s
+            for block in run
+            for s in merge_short(split_sentences(article.text, block), chunking.min_sentence_chars)
         ]
         limits = {"max_chars": chunking.max_chars, "max_tokens": chunking.max_tokens}
         if chunking.window_sentences:
@@ -111,7 +123,9 @@ def segment_article(article: Article, settings: Settings, count_tokens: Callable
                 **limits,
             )
         else:
-            groups = pack_passages(run_sentences, count_tokens=count_tokens, text=article.text, **limits)
+            groups = pack_passages(
+                run_sentences, count_tokens=count_tokens, text=article.text, **limits
+            )
         base = len(sentences)
         sentences.extend(run_sentences)
         passages.extend((base + a, base + b) for a, b in groups)
@@ -119,7 +133,7 @@ def segment_article(article: Article, settings: Settings, count_tokens: Callable
 
 
 def _paragraph_runs(text: str, blocks: list[Span], cross: bool) -> list[list[Span]]:
-    """Kept lines grouped into runs that only whitespace separates (each alone if not ``cross``)."""
+    """Kept lines in runs that only whitespace separates (each line alone unless ``cross``)."""
     runs: list[list[Span]] = []
     for block in blocks:
         if cross and runs and not text[runs[-1][-1].end : block.start].strip():
@@ -173,13 +187,28 @@ def _build_locked(
         max_file_bytes=settings.cleaning.max_file_bytes,
     )
     fingerprint = pipeline_fingerprint(settings, embedder.name)
-    before = _serving_articles(store)
+    dense_config = dense_settings(settings)
+    settings_hash = _settings_hash(settings, fingerprint, dense_config)
+    serving = _serving_manifest(store)
+    before = serving.articles if serving is not None else {}
+    if incremental and serving is not None and _nothing_changed(serving, corpus, settings_hash):
+        # Reading and hashing the files was all it took: no new build, nothing to swap.
+        store.collect_garbage()  # what an interrupted refresh may have left
+        return _unchanged_report(store, serving, corpus, started)
     previous = _previous_index(store, embedder) if incremental else None
     if previous is not None and previous.manifest.chunking.get("fingerprint") != fingerprint:
         previous = None  # cut differently: nothing can be reused
 
-    progress(f"cutting {len(corpus.articles)} articles into passages")
-    parts = [segment_article(a, settings, embedder.count_tokens) for a in corpus.articles]
+    reuse = _reusable(previous, corpus.articles, settings.search.contextualize) if previous else {}
+    progress(f"cutting {len(corpus.articles) - len(reuse)} articles into passages")
+    # An unchanged article (same bytes, same pipeline) keeps its stored sentence and
+    # passage rows: re-cleaning and re-splitting it would cut it exactly the same way.
+    parts = [
+        reuse[a.doc_id][0]
+        if a.doc_id in reuse
+        else segment_article(a, settings, embedder.count_tokens)
+        for a in corpus.articles
+    ]
     for part in parts:
         if not part.passages:
             raise CorpusError(
@@ -187,7 +216,6 @@ def _build_locked(
                 "cleaning; check the file or remove it"
             )
 
-    reuse = _reusable(previous, parts, settings.search.contextualize) if previous else {}
     to_embed = [p for p in parts if p.article.doc_id not in reuse]
     n_passages = sum(len(p.passages) for p in to_embed)
     progress(f"embedding {n_passages} passages of {len(to_embed)} articles")
@@ -197,7 +225,7 @@ def _build_locked(
     sentence_base = 0
     for doc_idx, part in enumerate(parts):
         doc_id = part.article.doc_id
-        pv, sv = reuse[doc_id] if doc_id in reuse else fresh[doc_id]
+        pv, sv = reuse[doc_id][1] if doc_id in reuse else fresh[doc_id]
         for first, last in part.passages:
             start, end = part.sentences[first].start, part.sentences[last - 1].end
             passage_rows.append((doc_idx, start, end, sentence_base + first, sentence_base + last))
@@ -212,7 +240,11 @@ def _build_locked(
     progress("building the search indexes")
     tokenizer = Tokenizer(settings.search.aliases)
     lexical = LexicalIndex.build(
-        tokenizer.terms(passage_input(parts[d].article, parts[d].article.text[s:e], settings.search.contextualize))
+        tokenizer.terms(
+            passage_input(
+                parts[d].article, parts[d].article.text[s:e], settings.search.contextualize
+            )
+        )
         for d, s, e, _, _ in passage_rows
     )
     build_id, partial = store.new_build_folder()
@@ -224,7 +256,8 @@ def _build_locked(
         dimension=dim,
         chunking={**settings.chunking.__dict__, "fingerprint": fingerprint},
         contextualize=settings.search.contextualize,
-        index_type="flat",
+        index_type="flat",  # set below from the index actually built
+        settings_hash=settings_hash,
         passages=len(passage_rows),
         sentences=len(sentence_rows),
         articles={
@@ -246,9 +279,10 @@ def _build_locked(
         sentences=np.asarray(sentence_rows, dtype=np.int64).reshape(-1, 3),
         passage_vectors=passage_vectors,
         sentence_vectors=sentence_vectors,
-        dense=build_dense(passage_vectors),
+        dense=build_dense(passage_vectors, dense_config),
         lexical=lexical,
     )
+    data = replace(data, manifest=replace(manifest, index_type=index_kind(data.dense)))
     try:
         # Timeline events: dating every sentence is cheap, so every build redoes it.
         progress("dating events for the timeline")
@@ -257,7 +291,17 @@ def _build_locked(
         data = replace(data, events=dated.events)
         progress("writing the new index")
         save_build(partial, data)
+        # CURRENT must never name a build that fails to load: load it as a server would.
+        progress("checking the new index")
+        load_build(partial, model=embedder.name, dimension=dim)
         folder = store.publish(build_id, partial)
+    except OSError as exc:
+        shutil.rmtree(partial, ignore_errors=True)
+        # A full disk or a permission problem is the user's to fix: say so in one line.
+        raise StorageError(
+            f"cannot write the new index in {store.root}: {exc.strerror or exc}; "
+            "the previous index keeps serving (free space or fix permissions, then refresh)"
+        ) from None
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
@@ -299,38 +343,98 @@ def _previous_index(store: IndexStore, embedder: Embedder) -> IndexData | None:
         return None  # nothing usable to reuse: embed everything
 
 
-def _serving_articles(store: IndexStore) -> dict[str, dict]:
-    """Article hashes of the build serving now, to report what a new build changes."""
+def _serving_manifest(store: IndexStore) -> Manifest | None:
+    """The manifest of the build serving now, to report (and skip) what is unchanged."""
     try:
         folder = store.current_build()
-        return read_manifest(folder).articles if folder is not None else {}
+        return read_manifest(folder) if folder is not None else None
     except TalkbotError:
-        return {}
+        return None
+
+
+def _settings_hash(settings: Settings, fingerprint: str, dense: DenseSettings) -> str:
+    """Everything besides the files that a build's contents depend on."""
+    payload = {
+        "fingerprint": fingerprint,
+        "aliases": [list(g) for g in settings.search.aliases],  # BM25 terms
+        "timeline": timeline_settings(settings).__dict__,  # event merging
+        "index": dense.__dict__,
+        "format": FORMAT_VERSION,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _nothing_changed(serving: Manifest, corpus: Corpus, settings_hash: str) -> bool:
+    if not serving.settings_hash or serving.settings_hash != settings_hash:
+        return False
+    if len(serving.articles) != len(corpus.articles):
+        return False
+    for article in corpus.articles:
+        info = serving.articles.get(article.doc_id)
+        if (
+            info is None
+            or info.get("filename") != article.filename
+            or info.get("content_hash") != article.content_hash
+            or info.get("metadata_hash") != article.metadata_hash
+        ):
+            return False
+    return True
+
+
+def _unchanged_report(
+    store: IndexStore, serving: Manifest, corpus: Corpus, started: float
+) -> BuildReport:
+    ids = tuple(a.doc_id for a in corpus.articles)
+    return BuildReport(
+        build_id=serving.build_id,
+        added=(),
+        updated=(),
+        removed=(),
+        unchanged=ids,
+        passages=serving.passages,
+        sentences=serving.sentences,
+        embedded_passages=0,
+        embedded_sentences=0,
+        seconds=time.perf_counter() - started,
+        per_article={d: int(serving.articles[d]["passages"]) for d in ids},
+        warnings=corpus.warnings,
+        folder=store.builds / serving.build_id,
+    )
 
 
 def _reusable(
-    previous: IndexData, parts: list[ArticleParts], contextualize: bool
-) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Stored vectors of articles whose passages and sentences are exactly as before."""
-    reuse: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for part in parts:
-        doc_id = part.article.doc_id
+    previous: IndexData, articles: tuple[Article, ...], contextualize: bool
+) -> dict[str, tuple[ArticleParts, tuple[np.ndarray, np.ndarray]]]:
+    """Stored rows and vectors of articles that are exactly as before.
+
+    Exact means the same bytes (content hash) under the same pipeline (the caller has
+    checked the fingerprint), plus the same metadata when passages embed it as context.
+    """
+    n_docs = len(previous.articles)
+    # Rows are written in article order, so each article's rows are one contiguous range.
+    p_bounds = np.searchsorted(previous.passages[:, 0], np.arange(n_docs + 1))
+    s_bounds = np.searchsorted(previous.sentences[:, 0], np.arange(n_docs + 1))
+    reuse: dict[str, tuple[ArticleParts, tuple[np.ndarray, np.ndarray]]] = {}
+    for article in articles:
+        doc_id = article.doc_id
         info = previous.manifest.articles.get(doc_id)
-        if info is None or info["content_hash"] != part.article.content_hash:
+        if info is None or info["content_hash"] != article.content_hash:
             continue
-        if contextualize and info["metadata_hash"] != part.article.metadata_hash:
+        if contextualize and info["metadata_hash"] != article.metadata_hash:
             continue
-        doc_idx = previous.doc_index[doc_id]
-        p_rows = np.flatnonzero(previous.passages[:, 0] == doc_idx)
-        s_rows = np.flatnonzero(previous.sentences[:, 0] == doc_idx)
-        old_sentences = [tuple(r) for r in previous.sentences[s_rows, 1:3].tolist()]
-        new_sentences = [(s.start, s.end) for s in part.sentences]
-        if old_sentences != new_sentences or len(p_rows) != len(part.passages):
-            continue
-        reuse[doc_id] = (
-            np.array(previous.passage_vectors[p_rows], dtype=np.float32),
-            np.array(previous.sentence_vectors[s_rows], dtype=np.float32),
+        d = previous.doc_index[doc_id]
+        p_lo, p_hi = int(p_bounds[d]), int(p_bounds[d + 1])
+        s_lo, s_hi = int(s_bounds[d]), int(s_bounds[d + 1])
+        if p_hi - p_lo != info["passages"] or s_hi - s_lo != info["sentences"]:
+            continue  # not the layout this code writes: embed it again rather than guess
+        sentences = tuple(Span(a, b) for a, b in previous.sentences[s_lo:s_hi, 1:3].tolist())
+        rows = previous.passages[p_lo:p_hi, 3:5] - s_lo
+        passages = tuple((a, b) for a, b in rows.tolist())
+        vectors = (
+            np.array(previous.passage_vectors[p_lo:p_hi], dtype=np.float32),
+            np.array(previous.sentence_vectors[s_lo:s_hi], dtype=np.float32),
         )
+        reuse[doc_id] = (ArticleParts(article, sentences, passages), vectors)
     return reuse
 
 

@@ -22,7 +22,7 @@ ABBREVIATIONS = frozenset(
     mr mrs ms dr prof gen col lt sgt capt maj adm gov sen rep st jr sr inc ltd co corp
     dept est no vs etc approx fig jan feb mar apr jun jul aug sep sept oct nov dec
     u.s u.k u.n e.u a.m p.m i.e e.g
-    """.split()
+    """.split()  # noqa: SIM905 (a word list reads better as prose)
 )
 
 # A sentence ends at . ! ? or an ellipsis, optionally followed by closing quotes or

@@ -27,6 +27,9 @@ from index.records import Article
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 METADATA_KEYS = ("title", "outlet", "published", "url", "author")
+# libyaml's safe loader when present (sources.yaml grows with every article added), the
+# pure-Python one otherwise: safe either way, never a loader that builds objects.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,9 @@ def read_sources(sources_file: Path) -> dict[str, dict[str, Any]]:
     if not sources_file.exists():
         return {}
     try:
-        raw = yaml.safe_load(sources_file.read_text(encoding="utf-8"))
+        # libyaml's loader when present: the pure-Python one takes seconds on the
+        # thousands of entries a large corpus has, and a refresh reads this every time.
+        raw = yaml.load(sources_file.read_text(encoding="utf-8"), Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

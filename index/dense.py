@@ -36,7 +36,7 @@ class DenseSettings:
     """The ``index:`` section of the config."""
 
     # Exact search up to this many passages; an approximate index above it.
-    approximate_above: int = 200_000
+    approximate_above: int = 50_000
     kind: str = "ivf"  # "ivf" or "hnsw"
     hnsw_m: int = 32
     hnsw_ef_construction: int = 64

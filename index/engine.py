@@ -17,7 +17,7 @@ from collections.abc import Callable
 from index.answer import compose_answer
 from index.build import BuildReport, build_index
 from index.embed import Embedder
-from index.errors import BusyError, QuestionError
+from index.errors import BusyError, QuestionError, TalkbotError
 from index.lexical import Tokenizer
 from index.records import Answer, SearchHit, SourceInfo
 from index.search import Query, retrieve
@@ -57,6 +57,9 @@ class Engine:
         self.store = IndexStore(settings.index_dir)
         self._data = data
         self._refresh_lock = threading.Lock()
+        self._reload_lock = threading.Lock()
+        self._failed_build: str | None = None
+        self.reload_error: str | None = None  # why the last periodic reload failed
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> Engine:
@@ -110,7 +113,9 @@ class Engine:
         data = self._data
         counts = data.passage_counts()
         return [
-            SourceInfo(a.doc_id, a.title, a.outlet, a.published, a.url, counts.get(a.doc_id, 0), a.author)
+            SourceInfo(
+                a.doc_id, a.title, a.outlet, a.published, a.url, counts.get(a.doc_id, 0), a.author
+            )
             for a in data.articles
         ]
 
@@ -145,7 +150,9 @@ class Engine:
         if not self._refresh_lock.acquire(blocking=False):
             raise BusyError("a refresh is already running; try again when it has finished")
         try:
-            report = build_index(self.settings, self.embedder, incremental=incremental, progress=progress)
+            report = build_index(
+                self.settings, self.embedder, incremental=incremental, progress=progress
+            )
             self.reload()
             return report
         finally:
@@ -156,6 +163,33 @@ class Engine:
         folder = self.store.current_build()
         if folder is None or folder == self._data.folder:
             return False
-        fresh = load_current(self.store, model=self.embedder.name, dimension=self.embedder.dimension)
+        fresh = load_current(
+            self.store, model=self.embedder.name, dimension=self.embedder.dimension
+        )
         self._data = fresh  # a single assignment: readers see the old or the new, never a mix
         return True
+
+    def reload_if_changed(self) -> bool:
+        """The periodic check of a server sharing its index folder with a refresher.
+
+        Reads only ``CURRENT`` (a few bytes) unless it names a build other than the one
+        serving; then loads that build and swaps. A build that fails to load is reported
+        in :attr:`reload_error` and not retried until ``CURRENT`` names another one, and
+        the serving index keeps answering. True if swapped. Cheap enough to call every
+        few seconds (docs/scaling.md).
+        """
+        try:
+            name = self.store.current_build_id()
+        except TalkbotError as exc:
+            self.reload_error = str(exc)
+            return False
+        if name is None or name == self._data.folder.name or name == self._failed_build:
+            return False
+        with self._reload_lock:
+            try:
+                swapped = self.reload()
+            except TalkbotError as exc:
+                self._failed_build, self.reload_error = name, str(exc)
+                return False
+            self._failed_build = self.reload_error = None
+            return swapped

@@ -38,3 +38,7 @@ class QuestionError(TalkbotError):
 
 class BusyError(TalkbotError):
     """Another refresh or build is already running."""
+
+
+class StorageError(TalkbotError):
+    """The data folder cannot be written (full disk, permissions)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -135,24 +134,17 @@ class SentenceTable:
         return self.idf.get(term, self.max_idf)
 
 
-_TABLES: dict[tuple, SentenceTable] = {}
-_TABLES_LOCK = threading.Lock()
-_KEEP_TABLES = 4  # the serving build, the one before it, and tests' throwaway builds
-
-
 def sentence_table(data: IndexData, tokenizer: Tokenizer) -> SentenceTable:
-    """The sentence table of ``data``, cached by build folder (builds never change)."""
-    key = (str(data.folder), data.manifest.build_id, len(data.sentences), tokenizer.key)
-    table = _TABLES.get(key)
+    """The sentence table of ``data``, built on first use and kept with that build."""
+    key = ("sentence_table", tokenizer.key)
+    table = data.derived.get(key)
     if table is not None:
         return table
-    with _TABLES_LOCK:
-        table = _TABLES.get(key)
+    with data.derived_lock:
+        table = data.derived.get(key)
         if table is None:
             table = _build_table(data, tokenizer)
-            while len(_TABLES) >= _KEEP_TABLES:
-                _TABLES.pop(next(iter(_TABLES)))
-            _TABLES[key] = table
+            data.derived[key] = table
     return table
 
 

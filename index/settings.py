@@ -84,6 +84,9 @@ class AnswerSettings:
     w_coverage: float = 0.25
     w_passage: float = 0.15
     w_passage_similarity: float = 0.0
+    # Added when the question asks for a quantity, person, date or place (by its wording)
+    # and the sentence holds one the question does not already name.
+    w_answer_type: float = 0.0
     # The not-found rule: answer when
     #   nf_similarity*cosine + nf_coverage*coverage - nf_unknown*unknown - nf_count*mismatch
     # is at least nf_threshold (docs/quality.md explains the signals).
@@ -91,6 +94,9 @@ class AnswerSettings:
     nf_coverage: float = 0.15
     nf_unknown: float = 0.45
     nf_count: float = 0.65
+    # Subtracted when the question names something the index uses but the best
+    # sentence's passage does not.
+    nf_missing: float = 0.0
     nf_threshold: float = 0.39
 
 
@@ -133,7 +139,11 @@ def load_settings(path: Path | None = None) -> Settings:
     """Read, validate and return the settings; raise ConfigError with the fix."""
     path = Path(path) if path is not None else config_path()
     if not path.exists():
-        hint = f" (set by {CONFIG_ENV})" if os.environ.get(CONFIG_ENV) and path == config_path() else ""
+        hint = (
+            f" (set by {CONFIG_ENV})"
+            if os.environ.get(CONFIG_ENV) and path == config_path()
+            else ""
+        )
         raise ConfigError(
             f"{path}: config file not found{hint}; run talkbot from the project folder "
             f"or set {CONFIG_ENV} to the config file"
@@ -281,4 +291,6 @@ def _check_ranges(s: Settings) -> None:
 
 
 def _kind(value: Any) -> str:
-    return {list: "a list", dict: "a mapping", str: "a string"}.get(type(value), type(value).__name__)
+    return {list: "a list", dict: "a mapping", str: "a string"}.get(
+        type(value), type(value).__name__
+    )

@@ -22,15 +22,16 @@ import json
 import os
 import secrets
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import faiss
 import numpy as np
 
+from index.dense import load_dense, save_dense
 from index.errors import BusyError, IndexInvalidError, IndexMissingError
 from index.events import EventRecord, events_from_json, events_to_json
 from index.lexical import LexicalIndex
@@ -55,6 +56,9 @@ class Manifest:
     sentences: int
     articles: dict[str, dict[str, Any]]  # doc_id -> filename, hashes, counts
     arrays: dict[str, list[int]] = field(default_factory=dict)  # file -> shape
+    # Hash of the settings the contents depend on besides the files (index.build); a
+    # refresh that finds the same files and this same hash has nothing to do.
+    settings_hash: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -80,6 +84,10 @@ class IndexData:
     doc_index: dict[str, int] = field(default_factory=dict)
     # Dated events for the timeline (events.json); None for a build made before them.
     events: tuple[EventRecord, ...] | None = None
+    # Tables derived from this build on first use (the answerer's sentence terms). They
+    # live and die with the build: a swapped-out index takes its caches with it.
+    derived: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    derived_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     def passage(self, pid: int) -> Passage:
         d, s, e, fs, ls = (int(x) for x in self.passages[pid])
@@ -185,7 +193,7 @@ def save_build(folder: Path, data: IndexData) -> Manifest:
     }
     for name, array in arrays.items():
         np.save(folder / name, array, allow_pickle=False)
-    faiss.write_index(data.dense, str(folder / "dense.faiss"))
+    save_dense(data.dense, folder / "dense.faiss")
     data.lexical.save(folder / "bm25")
     _write_json(folder / "articles.json", [article_to_json(a) for a in data.articles])
     if data.events is not None:
@@ -230,8 +238,9 @@ def load_build(folder: Path, *, model: str, dimension: int | None = None) -> Ind
                     f"{folder / name}: shape {list(arrays[name].shape)}, manifest says {shape}; "
                     f"the index is damaged; {REBUILD_HINT}"
                 )
-        dense = faiss.read_index(str(folder / "dense.faiss"))
-        lexical = LexicalIndex.load(folder / "bm25")
+        dense = load_dense(folder / "dense.faiss")
+        # Memory-mapped: each process serving this build shares its pages.
+        lexical = LexicalIndex.load(folder / "bm25", mmap=True)
         articles = tuple(article_from_json(a) for a in _read_json(folder / "articles.json"))
         events_file = folder / "events.json"
         events = (
@@ -283,7 +292,9 @@ def read_manifest(folder: Path) -> Manifest:
         raw = _read_json(path)
         manifest = Manifest.from_dict(raw)
     except FileNotFoundError:
-        raise IndexInvalidError(f"{path}: missing; the build is incomplete; {REBUILD_HINT}") from None
+        raise IndexInvalidError(
+            f"{path}: missing; the build is incomplete; {REBUILD_HINT}"
+        ) from None
     except (ValueError, TypeError, KeyError) as exc:
         raise IndexInvalidError(f"{path}: damaged ({_first_line(exc)}); {REBUILD_HINT}") from None
     return manifest

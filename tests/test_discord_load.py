@@ -57,7 +57,7 @@ def collect() -> None:
 
     Without malloc_trim, glibc keeps freed memory in per-thread arenas: the first
     embedding run in each new worker thread leaves ~40-70 MB of RSS that is free, not
-    leaked (the same runs are flat with MALLOC_ARENA_MAX=2).
+    leaked. The bot caps arenas when it starts (bot/memory.py), as MALLOC_ARENA_MAX=2 would.
     """
     gc.collect()
     LIBC.malloc_trim(0)

@@ -31,7 +31,7 @@ CHILD = textwrap.dedent(
     from index.settings import load_settings
     from dataclasses import replace
     from index.embed import Embedder
-    from index import build, store
+    from index import build, dense, store
 
     point, seeds, data = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     settings = replace(load_settings(Path(sys.argv[4])), seeds_dir=seeds,
@@ -44,7 +44,7 @@ CHILD = textwrap.dedent(
 
     if point == "writing":
         real_write = faiss.write_index
-        store.faiss.write_index = lambda *a: (real_write(*a), die())
+        dense.faiss.write_index = lambda *a: (real_write(*a), die())
     real_replace = os.replace
     calls = []
     def replace_then_maybe_die(src, dst):
@@ -66,12 +66,23 @@ def test_refresh_killed_at_each_step_leaves_a_loadable_index(corpus_copy, embedd
     first = build_index(corpus_copy, embedder)
     # A change to refresh, so the child has real work to do at every step.
     path = corpus_copy.seeds_dir / "004_6dc6bf0e0f4b01e5.txt"
-    path.write_text(path.read_text(encoding="utf-8") + "\nThe talks were postponed again.\n",
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\nThe talks were postponed again.\n", encoding="utf-8"
+    )
     result = subprocess.run(
-        [sys.executable, "-c", CHILD, point, str(corpus_copy.seeds_dir),
-         str(corpus_copy.data_dir), str(ROOT / "config" / "talkbot.yaml")],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            point,
+            str(corpus_copy.seeds_dir),
+            str(corpus_copy.data_dir),
+            str(ROOT / "config" / "talkbot.yaml"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == -9, result.stderr[-2000:]
 

@@ -37,8 +37,15 @@ def test_passages_fit_the_model(engine, embedder, settings):
 
 def test_passages_never_include_furniture(engine):
     furniture = [
-        "please wait", "No media source", "0:00", "Sign up to read", "undesirable organization",
-        "Get the Ynetnews app", "The commenter agrees", "Accessibility links", "16x9 Image",
+        "please wait",
+        "No media source",
+        "0:00",
+        "Sign up to read",
+        "undesirable organization",
+        "Get the Ynetnews app",
+        "The commenter agrees",
+        "Accessibility links",
+        "16x9 Image",
     ]
     for pid in range(len(engine.data.passages)):
         text = engine.data.passage(pid).text
@@ -47,10 +54,49 @@ def test_passages_never_include_furniture(engine):
 
 
 def test_sentence_splitter_keeps_abbreviations_and_initials_together():
-    text = "U.S. President Donald J. Trump spoke. Then Mr. Peskov said no! \u201cWhy?\u201d he asked."
+    text = (
+        "U.S. President Donald J. Trump spoke. Then Mr. Peskov said no! \u201cWhy?\u201d he asked."
+    )
     spans = split_sentences(text, Span(0, len(text)))
     assert [text[s.start : s.end] for s in spans] == [
         "U.S. President Donald J. Trump spoke.",
         "Then Mr. Peskov said no!",
         "\u201cWhy?\u201d he asked.",
     ]
+
+
+def test_sentence_windows_cover_every_sentence_within_limits():
+    from index.chunk import window_passages
+
+    text = " ".join(f"Sentence number {i} says something about the talks." for i in range(11))
+    spans, pos = [], 0
+    for i in range(11):
+        piece = f"Sentence number {i} says something about the talks."
+        start = text.index(piece, pos)
+        spans.append(Span(start, start + len(piece)))
+        pos = start + len(piece)
+    groups = window_passages(
+        spans,
+        size=4,
+        stride=1,
+        max_chars=120,
+        max_tokens=200,
+        count_tokens=lambda t: len(t.split()),
+        text=text,
+    )
+    covered = {i for first, last in groups for i in range(first, last)}
+    assert covered == set(range(11))
+    for first, last in groups:
+        assert 1 <= last - first <= 4
+        assert last - first == 1 or spans[last - 1].end - spans[first].start <= 120
+    assert groups == sorted(set(groups))
+
+
+def test_question_wording_names_what_it_asks_for():
+    from index.answer import asked_for
+
+    assert asked_for("How many drones did Russia launch?") == "quantity"
+    assert asked_for("Who called the document spam?") == "person"
+    assert asked_for("When did the talks take place?") == "date"
+    assert asked_for("Where did Putin propose to meet?") == "place"
+    assert asked_for("What did Lavrov say?") is None

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from index.chunk import merge_short, pack_passages, split_sentences
 from index.clean import clean_article
@@ -24,10 +25,27 @@ pieces = st.sampled_from(
     [
         "Zelenskyy said on June 4 that talks in Istanbul were pointless.",
         "U.S. President Donald J. Trump spoke. ",
-        "\r\n", "\n\n", "\r", "\x00", "\x07", "\u200b", "\ufeff", "\u00a0", "\u2028",
-        "please wait", "0:00 0:01:04 0:00", "XS", "נשיא רוסיה פוטין", "نموذج الاتصال",
-        "“Quoted,” he said.", "May they have a long future!", "...", "?!", "\ud7ff",
-        "In October 2022 and July 2023 it was damaged.", "@everyone <@&123> `code` [x](http://e.x)",
+        "\r\n",
+        "\n\n",
+        "\r",
+        "\x00",
+        "\x07",
+        "\u200b",
+        "\ufeff",
+        "\u00a0",
+        "\u2028",
+        "please wait",
+        "0:00 0:01:04 0:00",
+        "XS",
+        "נשיא רוסיה פוטין",
+        "نموذج الاتصال",
+        "“Quoted,” he said.",
+        "May they have a long future!",
+        "...",
+        "?!",
+        "\ud7ff",
+        "In October 2022 and July 2023 it was damaged.",
+        "@everyone <@&123> `code` [x](http://e.x)",
     ]
 )
 page_text = st.one_of(
@@ -49,7 +67,11 @@ def test_clean_split_pack_keep_exact_offsets(text):
             assert block.start <= s.start < s.end <= block.end
             assert text[s.start : s.end] == text[s.start : s.end].strip()
         groups = pack_passages(
-            sentences, max_chars=200, max_tokens=64, count_tokens=lambda t: len(t.split()), text=text
+            sentences,
+            max_chars=200,
+            max_tokens=64,
+            count_tokens=lambda t: len(t.split()),
+            text=text,
         )
         covered = [i for first, last in groups for i in range(first, last)]
         assert covered == list(range(len(sentences)))  # every sentence in exactly one passage

@@ -22,7 +22,9 @@ def test_save_load_round_trip_gives_the_same_results(engine, settings, embedder)
         (h.passage.doc_id, h.passage.start) for h in after
     ]
     assert np.allclose([h.score for h in before], [h.score for h in after])
-    assert reloaded.ask("Who called the document spam?") == engine.ask("Who called the document spam?")
+    assert reloaded.ask("Who called the document spam?") == engine.ask(
+        "Who called the document spam?"
+    )
 
 
 def test_manifest_records_what_built_it(engine, embedder):
@@ -86,8 +88,10 @@ def test_refresh_reuses_vectors_of_unchanged_articles(corpus_copy, embedder):
     assert again.embedded_passages == 0
     assert set(again.unchanged) == set(first.per_article)
     path = corpus_copy.seeds_dir / "001_012fc0a4c0d34ea8.txt"
-    path.write_text(path.read_text(encoding="utf-8") + "\nA new sentence about the talks was added.\n",
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\nA new sentence about the talks was added.\n",
+        encoding="utf-8",
+    )
     changed = build_index(corpus_copy, embedder, incremental=True)
     assert changed.updated == ("001_012fc0a4c0d34ea8",)
     assert changed.embedded_passages == changed.per_article["001_012fc0a4c0d34ea8"]
@@ -98,3 +102,49 @@ def test_builds_are_garbage_collected(corpus_copy, embedder):
         build_index(replace(corpus_copy), embedder, incremental=True)
     store = IndexStore(corpus_copy.index_dir)
     assert len(list(store.builds.iterdir())) <= 2
+
+
+def test_full_disk_during_a_refresh_keeps_the_old_index_and_says_why(corpus_copy, embedder):
+    import errno
+
+    from index import store as store_module
+    from index.errors import StorageError
+
+    first = build_index(corpus_copy, embedder)
+    path = corpus_copy.seeds_dir / "001_012fc0a4c0d34ea8.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    real_save = store_module.np.save
+    calls = []
+
+    def save_until_the_disk_is_full(file, array, **kwargs):
+        calls.append(file)
+        if len(calls) == 3:  # the third array hits a full disk
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save(file, array, **kwargs)
+
+    store_module.np.save = save_until_the_disk_is_full
+    try:
+        with pytest.raises(
+            StorageError, match="No space left on device.*previous index keeps serving"
+        ):
+            build_index(corpus_copy, embedder, incremental=True)
+    finally:
+        store_module.np.save = real_save
+    store = IndexStore(corpus_copy.index_dir)
+    assert store.current_build_id() == first.build_id
+    assert not [p for p in store.builds.iterdir() if p.name.endswith(".partial")]
+    assert (
+        Engine(corpus_copy, embedder, load_current(store, model=embedder.name))
+        .ask("Who called the document spam?")
+        .found
+    )
+
+
+def test_corrupt_manifest_is_reported_as_damage(engine, tmp_path):
+    import shutil
+
+    copy = tmp_path / "build"
+    shutil.copytree(engine.data.folder, copy)
+    (copy / "manifest.json").write_text('{"format_version": 1, "build_id": ')
+    with pytest.raises(IndexInvalidError, match="manifest.json: damaged.*talkbot index build"):
+        load_build(copy, model=engine.data.manifest.model)
