@@ -97,9 +97,34 @@ class TalkBotBase(_MixedInto):
 
     async def setup_hook(self) -> None:
         await self.add_cogs()
+        if self.discord_settings.index_check_seconds > 0 and hasattr(
+            self.engine, "reload_if_changed"
+        ):
+            self._index_follower = asyncio.create_task(self._follow_index())
         if self._sync_guild is not None:
             synced = await sync_commands(self, self._sync_guild)
             log.info("synced %d commands to guild %s", len(synced), self._sync_guild)
+
+    async def _follow_index(self) -> None:
+        """Pick up builds another process published (a refresher, a second bot)."""
+        interval = self.discord_settings.index_check_seconds
+        while not self.is_closed():
+            await asyncio.sleep(interval)
+            try:
+                swapped = await asyncio.to_thread(self.engine.reload_if_changed)
+            except Exception:  # one bad check must not end the checks that follow
+                log.exception("checking for a new index failed")
+                continue
+            if swapped:
+                log.info("now serving index %s", self.engine.data.manifest.build_id)
+            elif getattr(self.engine, "reload_error", None):
+                log.warning("new index not loaded: %s", self.engine.reload_error)
+
+    async def close(self) -> None:
+        follower = getattr(self, "_index_follower", None)
+        if follower is not None:
+            follower.cancel()
+        await super().close()
 
     async def add_cogs(self) -> None:
         """Add every cog; idempotent so payload generation can call it without logging in."""

@@ -47,6 +47,9 @@ class DiscordSettings:
     # Gateway connections: None = one (no sharding); "auto" = AutoShardedBot with the
     # count Discord recommends; N = AutoShardedBot with exactly N shards.
     shards: int | Literal["auto"] | None = None
+    # Seconds between checks for a new index published by another process (a refresher
+    # or another bot on the same data folder); 0 = never look.
+    index_check_seconds: float = 10.0
 
     @property
     def log_level_number(self) -> int:
@@ -144,6 +147,7 @@ def _check_ranges(s: DiscordSettings, where: str) -> None:
             "must be between 10 and 900 (interaction tokens expire after 15 minutes)",
         ),
         (s.guild_ready_timeout >= 0, "guild_ready_timeout", "must be 0 or more"),
+        (s.index_check_seconds >= 0, "index_check_seconds", "must be 0 (off) or more"),
     ]
     for ok, key, message in checks:
         if not ok:
