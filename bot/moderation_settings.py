@@ -9,13 +9,12 @@ file and key.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from index.errors import ConfigError
 from index.fetch import FetchLimits
-from index.settings import Settings, build_section
+from index.settings import Settings, build_section, raw_section
 
 
 @dataclass(frozen=True)
@@ -44,12 +43,7 @@ class ModerationSettings:
 def moderation_settings(settings: Settings) -> ModerationSettings:
     """The validated ``moderation:`` section of ``settings`` (defaults when absent)."""
     path = settings.config_path
-    section = settings.raw.get("moderation")
-    if section is None:
-        return ModerationSettings()
-    if not isinstance(section, Mapping):
-        raise ConfigError(f"{path}: 'moderation' must be a mapping, not {type(section).__name__}")
-    section = dict(section)
+    section = raw_section(settings, "moderation")
     where = f"{path}: 'moderation"
     # YAML reads role IDs as numbers; they are compared as text with names.
     roles = section.get("moderator_roles")

@@ -23,7 +23,7 @@ import faiss
 import numpy as np
 
 from index.errors import ConfigError
-from index.settings import build_section
+from index.settings import load_section
 
 if TYPE_CHECKING:
     from index.settings import Settings
@@ -51,10 +51,7 @@ class DenseSettings:
 def dense_settings(settings: Settings) -> DenseSettings:
     """The validated ``index:`` section of the config (defaults when absent)."""
     path = settings.config_path
-    section = settings.raw.get("index") or {}
-    if not isinstance(section, dict):
-        raise ConfigError(f"{path}: 'index' must be a mapping, not {type(section).__name__}")
-    result = build_section(DenseSettings, section, f"{path}: 'index", path)
+    result = load_section(settings, "index", DenseSettings)
     if result.kind not in KINDS:
         raise ConfigError(f"{path}: 'index.kind' must be 'ivf' or 'hnsw', not {result.kind!r}")
     for key in (

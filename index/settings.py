@@ -191,6 +191,24 @@ def settings_from_mapping(raw: Mapping[str, Any], path: Path) -> Settings:
     return settings
 
 
+def raw_section(settings: Settings, name: str) -> dict[str, Any]:
+    """A section other components validate: its raw mapping (empty when absent)."""
+    section = settings.raw.get(name)
+    if section is None:
+        return {}
+    if not isinstance(section, Mapping):
+        raise ConfigError(
+            f"{settings.config_path}: '{name}' must be a mapping, not {_kind(section)}"
+        )
+    return dict(section)
+
+
+def load_section(settings: Settings, name: str, cls: type) -> Any:
+    """Build a component's frozen settings dataclass from its section of the config."""
+    path = settings.config_path
+    return build_section(cls, raw_section(settings, name), f"{path}: '{name}", path)
+
+
 def build_section(cls: type, section: Mapping[str, Any], where: str, path: Path) -> Any:
     """Build a frozen settings dataclass from a mapping, checking every key and type."""
     allowed = {f.name: f for f in fields(cls)}

@@ -30,7 +30,7 @@ from index.errors import ConfigError, IndexInvalidError, QuestionError
 from index.events import EventRecord
 from index.lexical import Tokenizer
 from index.records import Citation
-from index.settings import Settings, build_section
+from index.settings import Settings, load_section
 from index.store import REBUILD_HINT, IndexData
 
 
@@ -45,10 +45,7 @@ class TimelineSettings:
 def timeline_settings(settings: Settings) -> TimelineSettings:
     """The validated ``timeline:`` section of the config (defaults when absent)."""
     path = settings.config_path
-    section = settings.raw.get("timeline") or {}
-    if not isinstance(section, dict):
-        raise ConfigError(f"{path}: 'timeline' must be a mapping, not {type(section).__name__}")
-    result = build_section(TimelineSettings, section, f"{path}: 'timeline", path)
+    result = load_section(settings, "timeline", TimelineSettings)
     for key in ("merge_similarity", "topic_similarity", "topic_term_similarity"):
         value = getattr(result, key)
         if not -1.0 <= value <= 1.0:
