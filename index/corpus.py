@@ -19,17 +19,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from index.clean import find_headline
 from index.errors import CorpusError
 from index.records import Article
+from index.yamlfile import read_yaml
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 METADATA_KEYS = ("title", "outlet", "published", "url", "author")
-# libyaml's safe loader when present (sources.yaml grows with every article added), the
-# pure-Python one otherwise: safe either way, never a loader that builds objects.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -131,17 +127,7 @@ def read_sources(sources_file: Path) -> dict[str, dict[str, Any]]:
     """Parse and validate sources.yaml; a missing file means no metadata."""
     if not sources_file.exists():
         return {}
-    try:
-        # libyaml's loader when present: the pure-Python one takes seconds on the
-        # thousands of entries a large corpus has, and a refresh reads this every time.
-        raw = yaml.load(sources_file.read_text(encoding="utf-8"), Loader=_SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise CorpusError(f"{sources_file}: malformed YAML{where}: {problem}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"{sources_file}: cannot read the file: {exc}") from None
+    raw = read_yaml(sources_file, CorpusError)
     if raw is None:
         return {}
     if not isinstance(raw, dict):

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from index.errors import ConfigError
+from index.yamlfile import read_yaml
 
 DEFAULT_CONFIG = Path("config/talkbot.yaml")
 CONFIG_ENV = "TALKBOT_CONFIG"
@@ -148,15 +147,7 @@ def load_settings(path: Path | None = None) -> Settings:
             f"{path}: config file not found{hint}; run talkbot from the project folder "
             f"or set {CONFIG_ENV} to the config file"
         )
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ConfigError(f"{path}: malformed YAML{where}: {problem}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
+    raw = read_yaml(path, ConfigError, "the config file")
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
