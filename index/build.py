@@ -23,6 +23,7 @@ import numpy as np
 from index.chunk import merge_short, pack_passages, split_sentences, window_passages
 from index.clean import clean_article
 from index.corpus import Corpus, load_corpus
+from index.dates import DATING_VERSION
 from index.dense import DenseSettings, build_dense, dense_settings, index_kind
 from index.embed import Embedder
 from index.errors import (
@@ -32,7 +33,7 @@ from index.errors import (
     StorageError,
     TalkbotError,
 )
-from index.events import extract_events
+from index.events import DatedMention, extract_events, mentions_by_article
 from index.lexical import LexicalIndex, Tokenizer
 from index.records import Article, Span
 from index.settings import Settings
@@ -254,7 +255,12 @@ def _build_locked(
         built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         model=embedder.name,
         dimension=dim,
-        chunking={**settings.chunking.__dict__, "fingerprint": fingerprint},
+        # "dating" tells a later refresh whether this build's dates can be carried over.
+        chunking={
+            **settings.chunking.__dict__,
+            "fingerprint": fingerprint,
+            "dating": DATING_VERSION,
+        },
         contextualize=settings.search.contextualize,
         index_type="flat",  # set below from the index actually built
         settings_hash=settings_hash,
@@ -284,10 +290,12 @@ def _build_locked(
     )
     data = replace(data, manifest=replace(manifest, index_type=index_kind(data.dense)))
     try:
-        # Timeline events: dating every sentence is cheap, so every build redoes it.
-        progress("dating events for the timeline")
+        # Timeline events: unchanged articles keep the dates read off them last time.
+        known = _carried_dates(previous, parts, reuse) if previous is not None else {}
+        to_date = len(parts) - len(known)
+        progress(f"dating events for the timeline ({to_date} of {len(parts)} articles)")
         merge = timeline_settings(settings).merge_similarity
-        dated = extract_events(data.articles, data.sentences, data.sentence_vectors, merge)
+        dated = extract_events(data.articles, data.sentences, data.sentence_vectors, merge, known)
         data = replace(data, events=dated.events)
         progress("writing the new index")
         save_build(partial, data)
@@ -358,6 +366,7 @@ def _settings_hash(settings: Settings, fingerprint: str, dense: DenseSettings) -
         "fingerprint": fingerprint,
         "aliases": [list(g) for g in settings.search.aliases],  # BM25 terms
         "timeline": timeline_settings(settings).__dict__,  # event merging
+        "dating": DATING_VERSION,  # how dates are read (index.dates)
         "index": dense.__dict__,
         "format": FORMAT_VERSION,
     }
@@ -436,6 +445,39 @@ def _reusable(
         )
         reuse[doc_id] = (ArticleParts(article, sentences, passages), vectors)
     return reuse
+
+
+def _carried_dates(
+    previous: IndexData, parts: list[ArticleParts], reuse: dict[str, object]
+) -> dict[int, list[DatedMention]]:
+    """The dates of reused articles as the previous build read them, renumbered to this one.
+
+    Dates depend on the text (the same: the article is reused) and on the publication
+    date, which metadata may change, so only articles published on the same known day
+    carry over; an undated article is read again so its warning is counted again.
+    """
+    if previous.events is None or previous.manifest.chunking.get("dating") != DATING_VERSION:
+        return {}
+    by_doc = mentions_by_article(previous.events, previous.sentences)
+    old_firsts = np.searchsorted(previous.sentences[:, 0], np.arange(len(previous.articles)))
+    carried: dict[int, list[DatedMention]] = {}
+    base = 0  # this build's first sentence row of the article
+    for doc_idx, part in enumerate(parts):
+        article = part.article
+        old = previous.doc_index.get(article.doc_id)
+        if (
+            article.doc_id in reuse
+            and old is not None
+            and article.published is not None
+            and previous.articles[old].published == article.published
+        ):
+            shift = base - int(old_firsts[old])
+            carried[doc_idx] = [
+                replace(m, sentence=replace(m.sentence, sid=m.sentence.sid + shift))
+                for m in by_doc.get(old, [])
+            ]
+        base += len(part.sentences)
+    return carried
 
 
 def _embed_parts(

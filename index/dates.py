@@ -48,6 +48,9 @@ import datetime
 import re
 from dataclasses import dataclass
 
+# Bump when this module reads dates differently: a refresh then reads every article again
+# instead of carrying over the dates an older build stored for unchanged articles.
+DATING_VERSION = 1
 PRECISIONS = ("day", "month", "year")
 MIN_YEAR = 1900
 MAX_YEAR = 2100

@@ -16,7 +16,7 @@ ranges or presentation.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +56,15 @@ class EventRecord:
 
 
 @dataclass(frozen=True)
+class DatedMention:
+    """A date already read off a sentence: what a refresh carries over for an unchanged article."""
+
+    value: datetime.date
+    precision: str
+    sentence: DatedSentence
+
+
+@dataclass(frozen=True)
 class EventExtraction:
     events: tuple[EventRecord, ...]
     warnings: tuple[str, ...]
@@ -67,15 +76,25 @@ def extract_events(
     sentences: np.ndarray,
     sentence_vectors: np.ndarray,
     merge_similarity: float,
+    known: Mapping[int, Sequence[DatedMention]] | None = None,
 ) -> EventExtraction:
     """Date every sentence and merge the same event across articles.
 
     ``sentences`` and ``sentence_vectors`` are the index's rows (doc index, start, end) and
-    normalised vectors, so the inner product is the cosine.
+    normalised vectors, so the inner product is the cosine. ``known`` gives, by doc index,
+    the dates of articles read before (same text, same publication date, sentence ids of
+    this index): their sentences are not read again, so a refresh dates only what changed.
+    Merging always runs over everything, since a new article may report a known event.
     """
+    known = known or {}
     groups: dict[tuple[datetime.date, str], list[DatedSentence]] = {}
+    for mentions in known.values():
+        for m in mentions:
+            groups.setdefault((m.value, m.precision), []).append(m.sentence)
     dropped: dict[int, int] = {}
     for sid, (doc_idx, start, end) in enumerate(sentences.tolist()):
+        if doc_idx in known:
+            continue
         article = articles[doc_idx]
         text = article.text[start:end]
         for mention in event_dates(text, article.published):
@@ -100,6 +119,21 @@ def extract_events(
     return EventExtraction(tuple(events), warnings, total)
 
 
+def mentions_by_article(
+    events: Sequence[EventRecord], sentences: np.ndarray
+) -> dict[int, list[DatedMention]]:
+    """Every dated mention of a build's events, grouped by the doc index of its sentence."""
+    out: dict[int, list[DatedMention]] = {}
+    for event in events:
+        for m in event.mentions:
+            doc_idx = int(sentences[m.sid, 0])
+            out.setdefault(doc_idx, []).append(DatedMention(event.date, event.precision, m))
+    return out
+
+
+_MERGE_BLOCK = 512  # rows of the similarity matrix computed at once: bounds its memory
+
+
 def _merge(
     dated: list[DatedSentence],
     sentences: np.ndarray,
@@ -111,20 +145,30 @@ def _merge(
     A sentence joins the first cluster that has no sentence of its article and holds one
     at least ``threshold`` alike (single link); otherwise it starts a cluster. Explicit
     dates go first, so an event reads "beginning May 12" rather than "starting Monday".
+    Similarities come a block of rows at a time from one matrix product, and each
+    sentence looks only at the clusters of the earlier sentences alike to it: a date that
+    hundreds of articles mention is merged in well under a second.
     """
     ordered = sorted(dated, key=lambda m: (m.relative, m.sid))
+    sids = np.fromiter((m.sid for m in ordered), dtype=np.int64, count=len(ordered))
+    docs = sentences[sids, 0].tolist()
+    group = np.asarray(vectors[sids], dtype=np.float32)
+    cluster_of = np.full(len(ordered), -1, dtype=np.int64)  # creation order = cluster id
     clusters: list[list[DatedSentence]] = []
-    for m in ordered:
-        doc = int(sentences[m.sid, 0])
-        for cluster in clusters:
-            if any(int(sentences[c.sid, 0]) == doc for c in cluster):
-                continue
-            sims = np.asarray(vectors[[c.sid for c in cluster]]) @ np.asarray(vectors[m.sid])
-            if float(sims.max()) >= threshold:
-                cluster.append(m)
-                break
-        else:
-            clusters.append([m])
+    articles_in: list[set[int]] = []
+    for block in range(0, len(ordered), _MERGE_BLOCK):
+        stop = min(block + _MERGE_BLOCK, len(ordered))
+        alike = (group[block:stop] @ group[:stop].T) >= threshold
+        for i in range(block, stop):
+            near = np.unique(cluster_of[:i][alike[i - block, :i]])  # ascending: first-fit
+            chosen = next((int(c) for c in near if docs[i] not in articles_in[c]), None)
+            if chosen is None:
+                chosen = len(clusters)
+                clusters.append([])
+                articles_in.append(set())
+            clusters[chosen].append(ordered[i])
+            articles_in[chosen].add(docs[i])
+            cluster_of[i] = chosen
     return clusters
 
 
