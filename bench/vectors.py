@@ -37,6 +37,10 @@ class StandInEmbedder:
         self._known = {s: vectors[i] for i, s in enumerate(sentences)}
         self._noise = noise
 
+    def vector_of(self, sentence: str) -> np.ndarray:
+        """The real model's vector of one seed sentence (no noise)."""
+        return self._known[sentence]
+
     def encode(self, texts: list[str], *, batch_size: int | None = None) -> np.ndarray:
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         rng = np.random.default_rng(len(texts))

@@ -29,3 +29,20 @@ def test_bench_runs_at_the_seeds_size_and_writes_its_table(tmp_path, embedder):
     assert "STALE-TABLE" not in text and "prose" in text and "more prose" in text and table in text
     write_json(tmp_path / "p.json", results, meta)
     assert json.loads((tmp_path / "p.json").read_text())["sizes"][0]["size"] == "seeds"
+
+
+def test_ann_only_sizes_measure_the_approximate_index_without_a_build(tmp_path, embedder):
+    results, meta = run(
+        ["10k"],
+        quick=True,
+        work=tmp_path / "work",
+        embedder=embedder,
+        progress=lambda _: None,
+        ann_only=frozenset({"10k"}),
+    )
+    (row,) = results
+    assert row["size"] == "10k (ANN only)" and row["build"]["passages"] == 10_000
+    assert not (tmp_path / "work" / "10k").exists()  # no corpus written, no pipeline run
+    [ivf] = row["ann"]
+    assert ivf["kind"] == "ivf" and 0.5 < ivf["recall_at_10"] <= 1.0
+    assert "| 10k (ANN only) |" in markdown(results, meta)
