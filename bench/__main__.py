@@ -45,7 +45,8 @@ def run(
             "sources_file": ROOT / "seeds" / "sources.yaml",
         }
     )
-    embedder = embedder or Embedder(base.embedding)
+    embedder = embedder or Embedder.serving(base)
+    embedder.preload_sentence_transformer()  # not timed as part of the first build
     material = seed_material(base, embedder.count_tokens)
     stand_in = StandInEmbedder(embedder, material.sentences) if sizes != ["seeds"] else None
     ctx = Context(base, embedder, material, questions(6 if quick else 24), work, quick, stand_in)

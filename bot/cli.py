@@ -99,7 +99,13 @@ def _extensions() -> Iterator[Callable[[argparse._SubParsersAction], None]]:
     """Subcommands contributed by other front-end modules (Discord, evaluation, ...)."""
     import importlib
 
-    for name in ("bot.cli_discord", "bot.cli_eval", "bot.cli_timeline", "bot.cli_moderation"):
+    for name in (
+        "bot.cli_discord",
+        "bot.cli_eval",
+        "bot.cli_timeline",
+        "bot.cli_moderation",
+        "bot.cli_model",
+    ):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

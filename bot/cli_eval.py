@@ -50,7 +50,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     sets = ev.question_sets(
         args.set if not args.compare else "both", args.eval_dir, settings.seeds_dir
     )
-    embedder = Embedder(settings.embedding)
+    embedder = Embedder.serving(settings)
     if args.compare:
         progress = lambda m: print(f"… {m}", file=sys.stderr)  # noqa: E731
         results = ev.compare(settings, embedder, sets, ev.default_variants(settings), progress)

@@ -64,7 +64,7 @@ class Engine:
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> Engine:
         """Load the model (unless given) and the serving index."""
-        embedder = embedder or Embedder(settings.embedding)
+        embedder = embedder or Embedder.serving(settings)
         data = load_current(
             IndexStore(settings.index_dir), model=embedder.name, dimension=embedder.dimension
         )
