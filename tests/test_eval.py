@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from index.evaluate import Evidence, evaluate, holds, load_questions
+from index.evaluate import MISS_REASONS, Evidence, evaluate, holds, load_questions
 from index.lexical import Tokenizer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +65,17 @@ def test_quality_stays_above_its_floors(reports, set_name, floors):
 @pytest.mark.parametrize("set_name", ["questions", "heldout"])
 def test_every_excerpt_is_verbatim(reports, set_name):
     assert reports[set_name].figures()["verbatim"] == 1.0
+
+
+@pytest.mark.parametrize("set_name", ["questions", "heldout"])
+def test_every_first_citation_miss_has_one_reason(reports, set_name):
+    report = reports[set_name]
+    for o in report.outcomes:
+        missed = o.answerable and not o.first_holds
+        assert (o.first_miss in MISS_REASONS) if missed else o.first_miss == "", o
+    figures = report.figures()
+    shares = sum(figures[f"miss_{r}"] for r in MISS_REASONS)
+    assert shares == pytest.approx(1.0 - figures["first_citation"])
 
 
 def test_holds_means_overlap_in_the_same_article():
