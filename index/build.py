@@ -34,7 +34,8 @@ from index.errors import (
     TalkbotError,
 )
 from index.events import DatedMention, extract_events, mentions_by_article
-from index.lexical import LexicalIndex, Tokenizer
+from index.inputs import InputStamp, file_sha256, read_stamp, write_stamp
+from index.lexical import LexicalIndex, TermRows, Tokenizer
 from index.records import Article, Span
 from index.settings import Settings
 from index.store import (
@@ -181,21 +182,30 @@ def _build_locked(
 ) -> BuildReport:
     started = time.perf_counter()
     progress("reading articles")
+    fingerprint = pipeline_fingerprint(settings, embedder.name)
+    dense_config = dense_settings(settings)
+    settings_hash = _settings_hash(settings, fingerprint, dense_config)
+    serving = _serving_manifest(store)
+    if incremental and serving is not None:
+        stamp = read_stamp(store.builds / serving.build_id)
+        if stamp is not None and stamp.is_current(
+            settings.seeds_dir, settings.sources_file, settings_hash
+        ):
+            # The same bytes as the serving build's: no parsing, no new build, no swap.
+            store.collect_garbage()  # what an interrupted refresh may have left
+            return _unchanged_report(store, serving, stamp.warnings, started)
+    sources_sha256 = file_sha256(settings.sources_file)  # before parsing: see index.inputs
     corpus: Corpus = load_corpus(
         settings.seeds_dir,
         settings.sources_file,
         patterns=settings.cleaning.patterns,
         max_file_bytes=settings.cleaning.max_file_bytes,
     )
-    fingerprint = pipeline_fingerprint(settings, embedder.name)
-    dense_config = dense_settings(settings)
-    settings_hash = _settings_hash(settings, fingerprint, dense_config)
-    serving = _serving_manifest(store)
     before = serving.articles if serving is not None else {}
     if incremental and serving is not None and _nothing_changed(serving, corpus, settings_hash):
         # Reading and hashing the files was all it took: no new build, nothing to swap.
         store.collect_garbage()  # what an interrupted refresh may have left
-        return _unchanged_report(store, serving, corpus, started)
+        return _unchanged_report(store, serving, corpus.warnings, started)
     previous = _previous_index(store, embedder) if incremental else None
     if previous is not None and previous.manifest.chunking.get("fingerprint") != fingerprint:
         previous = None  # cut differently: nothing can be reused
@@ -240,13 +250,13 @@ def _build_locked(
     sentence_vectors = np.vstack(svecs) if svecs else np.zeros((0, dim), np.float32)
     progress("building the search indexes")
     tokenizer = Tokenizer(settings.search.aliases)
-    lexical = LexicalIndex.build(
-        tokenizer.terms(
-            passage_input(
-                parts[d].article, parts[d].article.text[s:e], settings.search.contextualize
-            )
-        )
-        for d, s, e, _, _ in passage_rows
+    terms = _sentence_terms(parts, previous, reuse, tokenizer)
+    lexical = _passage_bm25(
+        parts,
+        np.asarray(passage_rows, dtype=np.int64).reshape(-1, 5),
+        terms,
+        tokenizer,
+        settings.search.contextualize,
     )
     build_id, partial = store.new_build_folder()
     manifest = Manifest(
@@ -287,6 +297,7 @@ def _build_locked(
         sentence_vectors=sentence_vectors,
         dense=build_dense(passage_vectors, dense_config),
         lexical=lexical,
+        terms=terms,
     )
     data = replace(data, manifest=replace(manifest, index_type=index_kind(data.dense)))
     try:
@@ -299,6 +310,7 @@ def _build_locked(
         data = replace(data, events=dated.events)
         progress("writing the new index")
         save_build(partial, data)
+        write_stamp(partial, InputStamp.of(corpus, sources_sha256, settings_hash))
         # CURRENT must never name a build that fails to load: load it as a server would.
         progress("checking the new index")
         load_build(partial, model=embedder.name, dimension=dim)
@@ -391,9 +403,9 @@ def _nothing_changed(serving: Manifest, corpus: Corpus, settings_hash: str) -> b
 
 
 def _unchanged_report(
-    store: IndexStore, serving: Manifest, corpus: Corpus, started: float
+    store: IndexStore, serving: Manifest, warnings: tuple[str, ...], started: float
 ) -> BuildReport:
-    ids = tuple(a.doc_id for a in corpus.articles)
+    ids = tuple(serving.articles)  # the files are the serving build's, in its order
     return BuildReport(
         build_id=serving.build_id,
         added=(),
@@ -406,7 +418,7 @@ def _unchanged_report(
         embedded_sentences=0,
         seconds=time.perf_counter() - started,
         per_article={d: int(serving.articles[d]["passages"]) for d in ids},
-        warnings=corpus.warnings,
+        warnings=warnings,
         folder=store.builds / serving.build_id,
     )
 
@@ -445,6 +457,66 @@ def _reusable(
         )
         reuse[doc_id] = (ArticleParts(article, sentences, passages), vectors)
     return reuse
+
+
+def _sentence_terms(
+    parts: list[ArticleParts],
+    previous: IndexData | None,
+    reuse: dict[str, object],
+    tokenizer: Tokenizer,
+) -> TermRows:
+    """Every sentence's BM25 terms; a reused article keeps the rows stored for it.
+
+    Only changed and added articles are tokenised: with one article changed among many,
+    this step costs about that one article. Stored rows made with other aliases are not
+    the terms this tokenizer gives, so then everything is tokenised again.
+    """
+    kept: dict[str, TermRows] = {}  # doc_id -> its stored rows
+    if previous is not None and previous.terms.key == tokenizer.key:
+        bounds = np.searchsorted(previous.sentences[:, 0], np.arange(len(previous.articles) + 1))
+        for part in parts:
+            d = previous.doc_index.get(part.article.doc_id)
+            if part.article.doc_id in reuse and d is not None:
+                kept[part.article.doc_id] = previous.terms.slice(int(bounds[d]), int(bounds[d + 1]))
+    fresh = TermRows.tokenize(
+        (
+            p.article.text[s.start : s.end]
+            for p in parts
+            if p.article.doc_id not in kept
+            for s in p.sentences
+        ),
+        tokenizer,
+    )
+    pieces, at = [], 0
+    for part in parts:
+        if part.article.doc_id in kept:
+            pieces.append(kept[part.article.doc_id])
+        else:
+            pieces.append(fresh.slice(at, at + len(part.sentences)))
+            at += len(part.sentences)
+    return TermRows.join(pieces, tokenizer.key)
+
+
+def _passage_bm25(
+    parts: list[ArticleParts],
+    passages: np.ndarray,
+    terms: TermRows,
+    tokenizer: Tokenizer,
+    contextualize: bool,
+) -> LexicalIndex:
+    """Passage BM25 from the sentence rows: a passage's terms are its sentences' terms.
+
+    Sentences are cut at terminal punctuation or a line break and only whitespace lies
+    between them, so tokenising a passage's text gives the same terms (tests check it on
+    the seeds); the one exception would be a multi-word alias broken across two lines.
+    Passages embedded with their headline and date also get those terms, tokenised once
+    per article.
+    """
+    spans = passages[:, 3:5]
+    if not contextualize:
+        return LexicalIndex.from_rows(terms, spans)
+    context = TermRows.tokenize((passage_input(p.article, "", True) for p in parts), tokenizer)
+    return LexicalIndex.from_rows(terms, spans, context, passages[:, 0])
 
 
 def _carried_dates(

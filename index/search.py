@@ -3,11 +3,11 @@
 Both retrievers nominate candidate passages; every candidate then gets all its scores
 (so fusion never treats "not nominated" as "irrelevant"). A passage is judged twice,
 as a whole and by its best sentence: the dense and BM25 scores of the passage, and the
-best dense and BM25 scores among its sentences (sentence vectors are stored at index
-time; sentence BM25 is built once per loaded build, see ``index.lexical``). Fusion is
-reciprocal rank fusion over those rankings or a weighted sum of normalised scores,
-chosen in the config. The sentence scores are kept in the result so the answerer does
-not compute them again.
+best dense and BM25 scores among its sentences (sentence vectors and terms are stored at
+index time; sentence BM25 is computed for the candidates' sentences only, see
+``index.lexical``). Fusion is reciprocal rank fusion over those rankings or a weighted
+sum of normalised scores, chosen in the config. The sentence scores are kept in the
+result so the answerer does not compute them again.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.dense import search_dense
-from index.lexical import SentenceTable, Tokenizer, sentence_table
+from index.lexical import SentenceTable, Tokenizer, index_ranges, sentence_table
 from index.settings import SearchSettings
 from index.store import IndexData
 
@@ -44,7 +44,7 @@ class Retrieval:
     passages: list[ScoredPassage]
     table: SentenceTable
     sentence_dense: dict[int, float]  # sentence id -> cosine, for candidate passages
-    sentence_lexical: np.ndarray  # (M,) BM25 of every sentence
+    sentence_lexical: dict[int, float]  # sentence id -> BM25, for candidate passages
     lexical_max: float  # best passage BM25 over the whole index
 
 
@@ -65,7 +65,7 @@ def retrieve(
     table = sentence_table(data, tokenizer)
     n = len(data.passages)
     if n == 0:
-        return Retrieval([], table, {}, np.zeros(0, np.float32), 0.0)
+        return Retrieval([], table, {}, {}, 0.0)
     pool = min(settings.candidates, n)
     _, dense_ids = search_dense(data.dense, query.vector, pool)
     lexical_all = data.lexical.scores(list(query.terms))
@@ -79,17 +79,20 @@ def retrieve(
     lexical = lexical_all[candidates]
 
     # Sentence scores, for the sentences of candidate passages only.
-    sentence_lexical = table.lexical.scores(list(query.terms))
     firsts = data.passages[candidates, 3]
     lasts = data.passages[candidates, 4]
-    sids = np.concatenate([np.arange(a, b) for a, b in zip(firsts, lasts, strict=True)])
+    sids = index_ranges(firsts, lasts)
     sims = np.asarray(data.sentence_vectors[sids] @ query.vector, dtype=np.float32)
     sentence_dense = dict(zip(sids.tolist(), sims.tolist(), strict=True))
+    # Windows overlap: score each sentence once.
+    distinct, where = np.unique(sids, return_inverse=True)
+    sentence_bm25 = table.bm25(query.terms, distinct)
+    sentence_lexical = dict(zip(distinct.tolist(), sentence_bm25.tolist(), strict=True))
     owner = np.repeat(np.arange(len(candidates)), lasts - firsts)
     best_dense = np.full(len(candidates), -1.0, dtype=np.float32)
     np.maximum.at(best_dense, owner, sims)
     best_lexical = np.zeros(len(candidates), dtype=np.float32)
-    np.maximum.at(best_lexical, owner, sentence_lexical[sids])
+    np.maximum.at(best_lexical, owner, sentence_bm25[where])
 
     fused = _fuse(dense, lexical, best_dense, best_lexical, settings)
     order = _distinct(np.lexsort((candidates, -fused)), firsts, lasts, k)

@@ -4,7 +4,8 @@ Layout under the data folder::
 
     index/
       CURRENT            # the name of the build that serves, replaced atomically
-      builds/<build_id>/ # manifest.json, articles.json, events.json, *.npy, dense.faiss, bm25/
+      builds/<build_id>/ # manifest.json, articles.json, events.json, terms.json, *.npy,
+                         # dense.faiss, bm25/
       .lock              # held while a build or refresh writes
 
 A build is written into ``builds/<id>.partial``, renamed to ``builds/<id>`` when complete,
@@ -34,10 +35,11 @@ import numpy as np
 from index.dense import load_dense, save_dense
 from index.errors import BusyError, IndexInvalidError, IndexMissingError
 from index.events import EventRecord, events_from_json, events_to_json
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, TermRows
 from index.records import Article, Passage, Sentence
 
-FORMAT_VERSION = 1
+# 2: each sentence's BM25 terms stored (terms.json, term_*.npy), not re-tokenised on load.
+FORMAT_VERSION = 2
 REBUILD_HINT = "run: talkbot index build"
 KEEP_BUILDS = 2  # the serving build and the one before it
 
@@ -81,10 +83,11 @@ class IndexData:
     sentence_vectors: np.ndarray  # (M, D) float32, normalised
     dense: Any  # faiss.Index over passage_vectors
     lexical: LexicalIndex
+    terms: TermRows  # each sentence's BM25 terms (memory-mapped when loaded)
     doc_index: dict[str, int] = field(default_factory=dict)
     # Dated events for the timeline (events.json); None for a build made before them.
     events: tuple[EventRecord, ...] | None = None
-    # Tables derived from this build on first use (the answerer's sentence terms). They
+    # Tables derived from this build on first use (the answerer's sentence table). They
     # live and die with the build: a swapped-out index takes its caches with it.
     derived: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
     derived_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
@@ -190,11 +193,13 @@ def save_build(folder: Path, data: IndexData) -> Manifest:
         "sentences.npy": data.sentences,
         "passage_vectors.npy": data.passage_vectors,
         "sentence_vectors.npy": data.sentence_vectors,
+        **data.terms.arrays(),
     }
     for name, array in arrays.items():
         np.save(folder / name, array, allow_pickle=False)
     save_dense(data.dense, folder / "dense.faiss")
     data.lexical.save(folder / "bm25")
+    data.terms.save(folder)
     _write_json(folder / "articles.json", [article_to_json(a) for a in data.articles])
     if data.events is not None:
         _write_json(folder / "events.json", events_to_json(data.events))
@@ -241,6 +246,7 @@ def load_build(folder: Path, *, model: str, dimension: int | None = None) -> Ind
         dense = load_dense(folder / "dense.faiss")
         # Memory-mapped: each process serving this build shares its pages.
         lexical = LexicalIndex.load(folder / "bm25", mmap=True)
+        terms = TermRows.load(folder, arrays)
         articles = tuple(article_from_json(a) for a in _read_json(folder / "articles.json"))
         events_file = folder / "events.json"
         events = (
@@ -260,6 +266,11 @@ def load_build(folder: Path, *, model: str, dimension: int | None = None) -> Ind
             f"{folder}: {dense.ntotal} vectors and {lexical.size} BM25 rows for "
             f"{manifest.passages} passages; the index is damaged; {REBUILD_HINT}"
         )
+    if len(terms) != manifest.sentences:
+        raise IndexInvalidError(
+            f"{folder}: term rows for {len(terms)} sentences, the manifest says "
+            f"{manifest.sentences}; the index is damaged; {REBUILD_HINT}"
+        )
     return IndexData(
         manifest=manifest,
         folder=folder,
@@ -270,6 +281,7 @@ def load_build(folder: Path, *, model: str, dimension: int | None = None) -> Ind
         sentence_vectors=np.asarray(arrays["sentence_vectors.npy"]),
         dense=dense,
         lexical=lexical,
+        terms=terms,
         doc_index={a.doc_id: i for i, a in enumerate(articles)},
         events=events,
     )

@@ -1,0 +1,92 @@
+"""What a build was made from, so a refresh can tell "nothing changed" without parsing it all.
+
+A refresh with nothing to do is the common case (moderators refresh to be sure, a
+scheduler refreshes every hour), and at 100k passages parsing sources.yaml and building
+every article's record is most of its time. A build therefore keeps a stamp of its
+inputs: the settings hash, the sha256 of sources.yaml and of every article file's bytes,
+and the corpus warnings it gave. When the files on disk hash the same, the build is
+current: no YAML parsing, no decoding.
+
+The hashes are of what the build read: the sources file is hashed *before* it is parsed
+and the articles' hashes come from the bytes that were indexed, so a file edited during a
+build makes the stamp differ and the next refresh builds again; it can never make a stale
+build look current.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.corpus import ARTICLE_SUFFIXES, Corpus
+
+STAMP_FILE = "inputs.json"
+STAMP_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class InputStamp:
+    settings_hash: str
+    sources_sha256: str | None  # None: there was no sources file
+    files: dict[str, str]  # article file name -> sha256 of its bytes
+    warnings: tuple[str, ...]  # what reading the corpus warned about
+
+    @classmethod
+    def of(cls, corpus: Corpus, sources_sha256: str | None, settings_hash: str) -> InputStamp:
+        files = {a.filename: a.content_hash for a in corpus.articles}
+        return cls(settings_hash, sources_sha256, files, corpus.warnings)
+
+    def is_current(self, seeds_dir: Path, sources_file: Path, settings_hash: str) -> bool:
+        """Whether the files on disk are, byte for byte, the ones this stamp records."""
+        if settings_hash != self.settings_hash or file_sha256(sources_file) != self.sources_sha256:
+            return False
+        try:
+            names = sorted(
+                p.name
+                for p in seeds_dir.iterdir()
+                if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+            )
+        except OSError:
+            return False
+        if names != sorted(self.files):
+            return False
+        return all(file_sha256(seeds_dir / n) == self.files[n] for n in names)
+
+
+def file_sha256(path: Path) -> str | None:
+    """The sha256 of a file's bytes; None when it cannot be read (absent, unreadable)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def write_stamp(folder: Path, stamp: InputStamp) -> None:
+    payload = {
+        "format": STAMP_FORMAT,
+        "settings_hash": stamp.settings_hash,
+        "sources_sha256": stamp.sources_sha256,
+        "files": stamp.files,
+        "warnings": list(stamp.warnings),
+    }
+    (folder / STAMP_FILE).write_text(json.dumps(payload), encoding="utf-8")
+
+
+def read_stamp(folder: Path) -> InputStamp | None:
+    """The build's stamp; None when it has none or it is unreadable (then parse as before)."""
+    try:
+        raw = json.loads((folder / STAMP_FILE).read_text(encoding="utf-8"))
+        if raw.get("format") != STAMP_FORMAT:
+            return None
+        files = {str(k): str(v) for k, v in raw["files"].items()}
+        sources = raw["sources_sha256"]
+        return InputStamp(
+            str(raw["settings_hash"]),
+            None if sources is None else str(sources),
+            files,
+            tuple(str(w) for w in raw["warnings"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None

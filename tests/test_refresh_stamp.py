@@ -1,0 +1,83 @@
+"""A build stamps its inputs; a refresh whose files hash the same returns at once.
+
+The stamp must never make a stale build look current: any byte of an article or of
+sources.yaml, a file added or removed, or other settings make it differ.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from index.build import build_index
+from index.inputs import STAMP_FILE, read_stamp
+from index.store import IndexStore
+
+
+def build(settings, embedder, *, incremental: bool):
+    return build_index(settings, embedder, incremental=incremental)
+
+
+def test_the_stamp_tells_exactly_when_the_inputs_are_the_same(corpus_copy, embedder):
+    report = build(corpus_copy, embedder, incremental=False)
+    stamp = read_stamp(report.folder)
+    assert stamp is not None and len(stamp.files) == 5
+    seeds, sources = corpus_copy.seeds_dir, corpus_copy.sources_file
+    settings_hash = stamp.settings_hash
+    assert stamp.is_current(seeds, sources, settings_hash)
+
+    article = sorted(seeds.glob("*.txt"))[0]
+    os.utime(article, (0, 0))  # a new mtime alone changes nothing
+    assert stamp.is_current(seeds, sources, settings_hash)
+    assert not stamp.is_current(seeds, sources, "other settings")
+
+    original = article.read_bytes()
+    article.write_bytes(original + b" ")
+    assert not stamp.is_current(seeds, sources, settings_hash)
+    article.write_bytes(original)
+
+    extra = seeds / "999_extra.md"
+    extra.write_text("An article added by hand.\n", encoding="utf-8")
+    assert not stamp.is_current(seeds, sources, settings_hash)
+    extra.unlink()
+    (seeds / "notes.pdf").write_bytes(b"%PDF")  # not an article file: ignored, as the build does
+    assert stamp.is_current(seeds, sources, settings_hash)
+
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(text + "\n# a comment\n", encoding="utf-8")
+    assert not stamp.is_current(seeds, sources, settings_hash)
+    sources.unlink()
+    assert not stamp.is_current(seeds, sources, settings_hash)
+    sources.write_text(text, encoding="utf-8")
+    assert stamp.is_current(seeds, sources, settings_hash)
+
+    moved = seeds.parent / "moved"
+    shutil.move(seeds, moved)
+    assert not stamp.is_current(seeds, sources, settings_hash)  # no folder: not current
+
+
+def test_refresh_trusts_the_stamp_only_while_the_bytes_are_the_same(corpus_copy, embedder):
+    first = build(corpus_copy, embedder, incremental=False)
+    same = build(corpus_copy, embedder, incremental=True)
+    assert same.build_id == first.build_id and same.embedded_passages == 0
+    assert same.unchanged == tuple(sorted(p.stem for p in corpus_copy.seeds_dir.glob("*.txt")))
+
+    # A comment in sources.yaml changes its bytes, not the metadata: parsed, still current.
+    with corpus_copy.sources_file.open("a", encoding="utf-8") as f:
+        f.write("\n# reviewed\n")
+    commented = build(corpus_copy, embedder, incremental=True)
+    assert commented.build_id == first.build_id
+
+    article = sorted(corpus_copy.seeds_dir.glob("*.txt"))[2]
+    article.write_bytes(article.read_bytes() + b"\n\n")
+    changed = build(corpus_copy, embedder, incremental=True)
+    assert changed.build_id != first.build_id and changed.updated == (article.stem,)
+    assert IndexStore(corpus_copy.index_dir).current_build_id() == changed.build_id
+
+
+def test_a_damaged_stamp_is_ignored_not_trusted(corpus_copy, embedder):
+    report = build(corpus_copy, embedder, incremental=False)
+    (report.folder / STAMP_FILE).write_text('{"format": 1, "files": ', encoding="utf-8")
+    assert read_stamp(report.folder) is None
+    again = build(corpus_copy, embedder, incremental=True)  # falls back to parsing everything
+    assert again.build_id == report.build_id and again.embedded_passages == 0
