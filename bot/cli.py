@@ -142,16 +142,44 @@ def stdin_lines() -> Iterator[str]:
 # -- commands -------------------------------------------------------------------------
 
 
+def _unusable_build(store) -> str | None:
+    """None if the serving build is usable; why not otherwise ("" when there is none).
+
+    ``make run`` builds "if missing": an index written by an older version of the store
+    (another format) or a damaged manifest is as good as missing, so rebuild it rather
+    than start a bot that cannot load it.
+    """
+    from index.errors import IndexInvalidError
+    from index.store import FORMAT_VERSION, read_manifest
+
+    folder = store.current_build()
+    if folder is None:
+        return ""
+    try:
+        manifest = read_manifest(folder)
+    except IndexInvalidError as exc:
+        return str(exc)
+    if manifest.format_version != FORMAT_VERSION:
+        return f"{folder} is format {manifest.format_version}, this version reads {FORMAT_VERSION}"
+    return None
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from index.build import build_index
     from index.embed import Embedder
     from index.store import IndexStore
 
     settings = settings_of(args)
-    if args.if_missing and IndexStore(settings.index_dir).current_build() is not None:
-        if not args.json:
-            print(f"Index already built in {settings.index_dir} (talkbot index build to rebuild).")
-        return 0
+    if args.if_missing:
+        stale = _unusable_build(IndexStore(settings.index_dir))
+        if stale is None:
+            if not args.json:
+                print(
+                    f"Index already built in {settings.index_dir} (talkbot index build to rebuild)."
+                )
+            return 0
+        if stale and not args.json:
+            print(f"Rebuilding the index: {stale}", file=sys.stderr)
     progress = (lambda _m: None) if args.json else (lambda m: print(f"… {m}", file=sys.stderr))
     embedder = Embedder(settings.embedding)
     report = build_index(settings, embedder, incremental=args.incremental, progress=progress)

@@ -148,3 +148,20 @@ def test_corrupt_manifest_is_reported_as_damage(engine, tmp_path):
     (copy / "manifest.json").write_text('{"format_version": 1, "build_id": ')
     with pytest.raises(IndexInvalidError, match="manifest.json: damaged.*talkbot index build"):
         load_build(copy, model=engine.data.manifest.model)
+
+
+def test_build_if_missing_treats_an_older_format_as_missing(corpus_copy, embedder):
+    from bot.cli import _unusable_build
+    from index.build import build_index
+
+    store = IndexStore(corpus_copy.index_dir)
+    assert _unusable_build(store) == ""  # nothing built: build
+    report = build_index(corpus_copy, embedder)
+    assert _unusable_build(store) is None  # a usable index: leave it
+    manifest_file = report.folder / "manifest.json"
+    manifest = json.loads(manifest_file.read_text())
+    manifest["format_version"] = 1
+    manifest_file.write_text(json.dumps(manifest))
+    assert "is format 1, this version reads" in (_unusable_build(store) or "")
+    manifest_file.write_text("{")
+    assert "damaged" in (_unusable_build(store) or "")
