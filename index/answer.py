@@ -22,9 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.dates import find_dates
-from index.lexical import SentenceTable, Tokenizer
+from index.lexical import Tokenizer
 from index.records import Answer, Citation
 from index.search import Query, Retrieval
+from index.sentence_table import SentenceTable
 from index.settings import AnswerSettings
 from index.store import IndexData
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.bm25 import LexicalIndex
 from index.chunk import merge_short, pack_passages, split_sentences, window_passages
 from index.clean import clean_article
 from index.corpus import Corpus, load_corpus
@@ -35,7 +36,7 @@ from index.errors import (
 )
 from index.events import DatedMention, extract_events, mentions_by_article
 from index.inputs import InputStamp, file_sha256, read_stamp, write_stamp
-from index.lexical import LexicalIndex, TermRows, Tokenizer
+from index.lexical import Tokenizer
 from index.records import Article, Span
 from index.settings import Settings
 from index.store import (
@@ -48,6 +49,7 @@ from index.store import (
     read_manifest,
     save_build,
 )
+from index.terms import TermRows
 from index.timeline import timeline_settings
 
 Progress = Callable[[str], None]

@@ -5,7 +5,7 @@ Both retrievers nominate candidate passages; every candidate then gets all its s
 as a whole and by its best sentence: the dense and BM25 scores of the passage, and the
 best dense and BM25 scores among its sentences (sentence vectors and terms are stored at
 index time; sentence BM25 is computed for the candidates' sentences only, see
-``index.lexical``). Fusion is reciprocal rank fusion over those rankings or a weighted
+``index.sentence_table``). Fusion is reciprocal rank fusion over those rankings or a weighted
 sum of normalised scores, chosen in the config. The sentence scores are kept in the
 result so the answerer does not compute them again.
 """
@@ -17,9 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.dense import search_dense
-from index.lexical import SentenceTable, Tokenizer, index_ranges, sentence_table
+from index.lexical import Tokenizer
+from index.sentence_table import SentenceTable, sentence_table
 from index.settings import SearchSettings
 from index.store import IndexData
+from index.terms import index_ranges
 
 
 @dataclass(frozen=True)

@@ -32,11 +32,12 @@ from typing import Any
 
 import numpy as np
 
+from index.bm25 import LexicalIndex
 from index.dense import load_dense, save_dense
 from index.errors import BusyError, IndexInvalidError, IndexMissingError
 from index.events import EventRecord, events_from_json, events_to_json
-from index.lexical import LexicalIndex, TermRows
 from index.records import Article, Passage, Sentence
+from index.terms import TermRows
 
 # 2: each sentence's BM25 terms stored (terms.json, term_*.npy), not re-tokenised on load.
 FORMAT_VERSION = 2

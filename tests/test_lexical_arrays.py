@@ -14,18 +14,15 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from index.bm25 import LexicalIndex
 from index.build import build_index, passage_input
 from index.engine import Engine
 from index.errors import IndexInvalidError
-from index.lexical import (
-    LexicalIndex,
-    SentenceTable,
-    TermRows,
-    Tokenizer,
-    sentence_table,
-)
+from index.lexical import Tokenizer
 from index.search import retrieve
+from index.sentence_table import SentenceTable, sentence_table
 from index.store import IndexStore, load_build, load_current
+from index.terms import TermRows
 
 QUERIES = [
     "What did Zelenskyy propose to Putin?",

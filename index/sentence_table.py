@@ -1,0 +1,144 @@
+"""The answerer's per-sentence lexical data: term sets, term weights and sentence BM25.
+
+Read from a build's stored term rows (``index.terms``) on first use and kept with that
+build; the sentence BM25 is computed for the candidate sentences of a question only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from index.bm25 import bm25_idf, bm25_weights
+from index.lexical import Tokenizer
+from index.terms import TermRows, index_ranges
+
+if TYPE_CHECKING:
+    from index.store import IndexData
+
+
+class SentenceTerms(Sequence[frozenset[str]]):
+    """``terms[sid]``: the set of a sentence's terms, made when first asked for.
+
+    Only the most recently asked are kept (the answerer asks for the same few candidate
+    sentences many times per question), so memory does not grow with the sentences.
+    """
+
+    CACHED = 4096
+
+    def __init__(self, rows: TermRows) -> None:
+        # Plain views of the memory-mapped arrays: np.memmap slicing costs a Python hook.
+        self._ids = np.asarray(rows.ids)
+        self._offsets = np.asarray(rows.offsets)
+        self._vocab = rows.vocab
+        self._made = lru_cache(maxsize=self.CACHED)(self._make)
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, sid):  # type: ignore[override]
+        if isinstance(sid, slice):
+            return tuple(self[i] for i in range(*sid.indices(len(self))))
+        return self._made(int(sid))
+
+    def _make(self, sid: int) -> frozenset[str]:
+        ids = self._ids[self._offsets[sid] : self._offsets[sid + 1]].tolist()
+        return frozenset(self._vocab[t] for t in ids)
+
+    def cached(self) -> int:
+        return self._made.cache_info().currsize
+
+
+class TermWeights(Mapping[str, float]):
+    """Inverse sentence frequency, ``log(1 + n / df)``, of every term the sentences use."""
+
+    def __init__(self, index: dict[str, int], df: np.ndarray, n_rows: int) -> None:
+        self._index = index
+        self._df = df
+        self._n = max(n_rows, 1)
+
+    def __getitem__(self, term: str) -> float:
+        return math.log(1.0 + self._n / int(self._df[self._index[term]]))
+
+    def __contains__(self, term: object) -> bool:
+        return term in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
+@dataclass(frozen=True)
+class SentenceTable:
+    """Per-sentence lexical data of one build, read from its stored term rows."""
+
+    rows: TermRows
+    terms: SentenceTerms  # terms[sid]: the set of sentence sid's BM25 terms
+    idf: TermWeights  # inverse sentence frequency of every term in the index
+    max_idf: float  # what a term the index never uses would get
+    index: dict[str, int]  # term -> id in rows.vocab
+    bm25_idf: np.ndarray  # (V,) float32, BM25 idf over the sentences
+    avg_length: np.floating  # mean sentence length in terms (an empty one counts 1)
+
+    @classmethod
+    def from_rows(cls, rows: TermRows) -> SentenceTable:
+        n = len(rows)
+        index = {t: i for i, t in enumerate(rows.vocab)}
+        lengths = np.maximum(rows.lengths(), 1)
+        return cls(
+            rows=rows,
+            terms=SentenceTerms(rows),
+            idf=TermWeights(index, rows.df, n),
+            max_idf=math.log(1.0 + max(n, 1)),
+            index=index,
+            bm25_idf=bm25_idf(rows.df, n),
+            avg_length=lengths.mean() if n else np.float64(1.0),
+        )
+
+    def weight(self, term: str) -> float:
+        return self.idf.get(term, self.max_idf)
+
+    def bm25(self, query_terms: Sequence[str], sids: np.ndarray) -> np.ndarray:
+        """BM25 of sentences ``sids`` for the query, as bm25s over all sentences scores them."""
+        query = [self.index[t] for t in query_terms if t in self.index]
+        scores = np.zeros(len(sids), dtype=np.float32)
+        if not query or not len(sids):
+            return scores
+        sids = np.asarray(sids, dtype=np.int64)
+        offsets = np.asarray(self.rows.offsets)
+        starts, ends = offsets[sids], offsets[sids + 1]
+        ids = np.asarray(self.rows.ids)[index_ranges(starts, ends)]
+        owner = np.repeat(np.arange(len(sids)), ends - starts)
+        doc_len = np.maximum(ends - starts, 1)
+        # Term by term in the query's order, repeats included: bm25s's float32 sums.
+        for t in query:
+            tf = np.bincount(owner[ids == t], minlength=len(sids))
+            scores += bm25_weights(tf, doc_len, self.avg_length, self.bm25_idf[t])
+        return scores
+
+
+def sentence_table(data: IndexData, tokenizer: Tokenizer) -> SentenceTable:
+    """The sentence table of ``data``, made on first use and kept with that build."""
+    key = ("sentence_table", tokenizer.key)
+    table = data.derived.get(key)
+    if table is not None:
+        return table
+    with data.derived_lock:
+        table = data.derived.get(key)
+        if table is None:
+            rows = data.terms
+            if rows.key != tokenizer.key:
+                # The aliases changed since this build: its stored terms are not the ones
+                # questions get now, so tokenise its sentences again (until a refresh).
+                texts = (data.sentence(i).text for i in range(len(data.sentences)))
+                rows = TermRows.tokenize(texts, tokenizer)
+            table = SentenceTable.from_rows(rows)
+            data.derived[key] = table
+    return table
