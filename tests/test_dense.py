@@ -75,3 +75,24 @@ def test_index_section_is_validated(settings):
         dense_settings(bad)
     with pytest.raises(ConfigError, match="unknown setting"):
         dense_settings(replace(settings, raw={**settings.raw, "index": {"nprobe": 3}}))
+
+
+def test_ivf_lists_are_memory_mapped_not_read_into_ram(tmp_path):
+    import faiss
+
+    def rss_mb() -> float:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * 4096 / 2**20
+
+    vectors = np.random.default_rng(3).normal(size=(60_000, 384)).astype(np.float32)  # 88 MB
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    settings = DenseSettings(approximate_above=1000, kind="ivf", ivf_nlist=64, ivf_nprobe=4)
+    save_dense(build_dense(vectors, settings), tmp_path / "dense.faiss")
+    before = rss_mb()
+    mapped = load_dense(tmp_path / "dense.faiss")
+    mapped_growth = rss_mb() - before
+    copied = faiss.read_index(str(tmp_path / "dense.faiss"))
+    copied_growth = rss_mb() - before - mapped_growth
+    assert copied_growth > 60 and mapped_growth < 20, (mapped_growth, copied_growth)
+    query = vectors[7]
+    assert (search_dense(mapped, query, 10)[1] == search_dense(copied, query, 10)[1]).all()
