@@ -188,20 +188,20 @@ def _build_locked(
     dense_config = dense_settings(settings)
     settings_hash = _settings_hash(settings, fingerprint, dense_config)
     serving = _serving_manifest(store)
-    if incremental and serving is not None:
-        stamp = read_stamp(store.builds / serving.build_id)
-        if stamp is not None and stamp.is_current(
-            settings.seeds_dir, settings.sources_file, settings_hash
-        ):
-            # The same bytes as the serving build's: no parsing, no new build, no swap.
-            store.collect_garbage()  # what an interrupted refresh may have left
-            return _unchanged_report(store, serving, stamp.warnings, started)
+    stamp = read_stamp(store.builds / serving.build_id) if incremental and serving else None
+    current = (settings.seeds_dir, settings.sources_file, settings_hash)
+    if stamp is not None and serving is not None and stamp.is_current(*current):
+        # The same bytes as the serving build's: no parsing, no new build, no swap.
+        store.collect_garbage()  # what an interrupted refresh may have left
+        return _unchanged_report(store, serving, stamp.warnings, started)
     sources_sha256 = file_sha256(settings.sources_file)  # before parsing: see index.inputs
     corpus: Corpus = load_corpus(
         settings.seeds_dir,
         settings.sources_file,
         patterns=settings.cleaning.patterns,
         max_file_bytes=settings.cleaning.max_file_bytes,
+        # The same sources.yaml as last time: its parse is in the stamp.
+        sources=stamp.parsed_sources(sources_sha256) if stamp is not None else None,
     )
     before = serving.articles if serving is not None else {}
     if incremental and serving is not None and _nothing_changed(serving, corpus, settings_hash):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,8 @@ METADATA_KEYS = ("title", "outlet", "published", "url", "author")
 class Corpus:
     articles: tuple[Article, ...]
     warnings: tuple[str, ...]
+    # sources.yaml as parsed and validated (file name -> metadata), for the build's stamp.
+    sources: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def load_corpus(
@@ -40,8 +42,13 @@ def load_corpus(
     *,
     patterns: tuple[str, ...] = (),
     max_file_bytes: int = 10_000_000,
+    sources: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Corpus:
-    """Read every article file and its metadata; raise CorpusError if none is usable."""
+    """Read every article file and its metadata; raise CorpusError if none is usable.
+
+    ``sources`` is ``sources_file`` already parsed (by an earlier build, of the same
+    bytes): given, the YAML is not parsed again.
+    """
     if not seeds_dir.is_dir():
         raise CorpusError(f"{seeds_dir}: seeds folder not found; create it and add article files")
     files = sorted(
@@ -51,7 +58,8 @@ def load_corpus(
         raise CorpusError(
             f"{seeds_dir}: no article files (*.txt, *.md); add articles before building the index"
         )
-    sources = read_sources(sources_file)
+    if sources is None:
+        sources = read_sources(sources_file)
     warnings: list[str] = []
     names = {p.name for p in files}
     for name in sorted(set(sources) - names):
@@ -94,7 +102,7 @@ def load_corpus(
                 **meta,
             )
         )
-    return Corpus(articles=tuple(articles), warnings=tuple(warnings))
+    return Corpus(articles=tuple(articles), warnings=tuple(warnings), sources=sources)
 
 
 def read_article_text(path: Path, max_file_bytes: int) -> tuple[str, str]:

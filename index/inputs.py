@@ -4,8 +4,9 @@ A refresh with nothing to do is the common case (moderators refresh to be sure, 
 scheduler refreshes every hour), and at 100k passages parsing sources.yaml and building
 every article's record is most of its time. A build therefore keeps a stamp of its
 inputs: the settings hash, the sha256 of sources.yaml and of every article file's bytes,
-and the corpus warnings it gave. When the files on disk hash the same, the build is
-current: no YAML parsing, no decoding.
+the corpus warnings it gave and sources.yaml as parsed. When the files on disk hash the
+same, the build is current: no YAML parsing, no decoding. When only articles changed, the
+next build takes the parsed sources from the stamp instead of parsing the YAML again.
 
 The hashes are of what the build read: the sources file is hashed *before* it is parsed
 and the articles' hashes come from the bytes that were indexed, so a file edited during a
@@ -15,15 +16,18 @@ build look current.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from index.corpus import ARTICLE_SUFFIXES, Corpus
 
 STAMP_FILE = "inputs.json"
-STAMP_FORMAT = 1
+STAMP_FORMAT = 2  # 2: with the parsed sources
 
 
 @dataclass(frozen=True)
@@ -32,11 +36,19 @@ class InputStamp:
     sources_sha256: str | None  # None: there was no sources file
     files: dict[str, str]  # article file name -> sha256 of its bytes
     warnings: tuple[str, ...]  # what reading the corpus warned about
+    # sources.yaml as the build parsed it (file name -> metadata).
+    sources: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, corpus: Corpus, sources_sha256: str | None, settings_hash: str) -> InputStamp:
         files = {a.filename: a.content_hash for a in corpus.articles}
-        return cls(settings_hash, sources_sha256, files, corpus.warnings)
+        return cls(settings_hash, sources_sha256, files, corpus.warnings, corpus.sources)
+
+    def parsed_sources(self, sources_sha256: str | None) -> Mapping[str, Mapping[str, Any]] | None:
+        """The parsed sources.yaml if its bytes are still the ones parsed, else None."""
+        if sources_sha256 is None or sources_sha256 != self.sources_sha256:
+            return None
+        return self.sources
 
     def is_current(self, seeds_dir: Path, sources_file: Path, settings_hash: str) -> bool:
         """Whether the files on disk are, byte for byte, the ones this stamp records."""
@@ -70,6 +82,10 @@ def write_stamp(folder: Path, stamp: InputStamp) -> None:
         "sources_sha256": stamp.sources_sha256,
         "files": stamp.files,
         "warnings": list(stamp.warnings),
+        "sources": {
+            name: {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in e.items()}
+            for name, e in stamp.sources.items()
+        },
     }
     (folder / STAMP_FILE).write_text(json.dumps(payload), encoding="utf-8")
 
@@ -87,6 +103,15 @@ def read_stamp(folder: Path) -> InputStamp | None:
             None if sources is None else str(sources),
             files,
             tuple(str(w) for w in raw["warnings"]),
+            {str(name): _entry(e) for name, e in raw["sources"].items()},
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def _entry(raw: dict[str, Any]) -> dict[str, Any]:
+    """One parsed sources entry back from JSON: ``published`` is a date again."""
+    entry = {str(k): v for k, v in raw.items()}
+    if entry.get("published") is not None:
+        entry["published"] = datetime.date.fromisoformat(entry["published"])
+    return entry

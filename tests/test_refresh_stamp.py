@@ -81,3 +81,33 @@ def test_a_damaged_stamp_is_ignored_not_trusted(corpus_copy, embedder):
     assert read_stamp(report.folder) is None
     again = build(corpus_copy, embedder, incremental=True)  # falls back to parsing everything
     assert again.build_id == report.build_id and again.embedded_passages == 0
+
+
+def test_a_refresh_reuses_the_parsed_sources_only_for_the_same_bytes(corpus_copy, embedder):
+    from index.corpus import read_sources
+    from index.store import load_current
+
+    first = build(corpus_copy, embedder, incremental=False)
+    stamp = read_stamp(first.folder)
+    parsed = read_sources(corpus_copy.sources_file)
+    assert stamp is not None and stamp.sources == parsed  # dates come back as dates
+
+    def metadata() -> dict:
+        data = load_current(IndexStore(corpus_copy.index_dir), model=embedder.name)
+        return {a.doc_id: (a.title, a.outlet, a.published) for a in data.articles}
+
+    expected = metadata()
+    article = sorted(corpus_copy.seeds_dir.glob("*.txt"))[3]
+    article.write_bytes(article.read_bytes() + b"\n\n")
+    build(corpus_copy, embedder, incremental=True)  # sources.yaml unchanged: from the stamp
+    assert metadata() == expected
+
+    name = sorted(parsed)[0]
+    text = corpus_copy.sources_file.read_text(encoding="utf-8")
+    old_title = parsed[name]["title"]
+    assert old_title in text
+    corpus_copy.sources_file.write_text(
+        text.replace(old_title, "A corrected title"), encoding="utf-8"
+    )
+    build(corpus_copy, embedder, incremental=True)  # new bytes: parsed again
+    assert metadata()[name.rsplit(".", 1)[0]][0] == "A corrected title"
