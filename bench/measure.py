@@ -129,6 +129,8 @@ class ColdStart:
     rss_mb: float  # peak RSS of the serving process after its questions
     heavy_modules: tuple[str, ...]  # imported on the ask path though not needed there
     query_encoder: str = "sentence-transformers"  # or "onnx": what embedded its questions
+    rss_anon_mb: float = float("nan")  # private memory at the end
+    rss_file_mb: float = float("nan")  # mapped pages of the build's files (shared)
 
 
 def measure_cold_start(config: Path, data_dir: Path, qs: Sequence[str]) -> ColdStart:
@@ -164,6 +166,8 @@ def measure_cold_start(config: Path, data_dir: Path, qs: Sequence[str]) -> ColdS
         index_s=result["index"],
         first_ask_s=result["first_ask"],
         rss_mb=result["rss_mb"],
+        rss_anon_mb=result.get("rss_anon_mb", float("nan")),
+        rss_file_mb=result.get("rss_file_mb", float("nan")),
         heavy_modules=tuple(result["heavy_modules"]),
         query_encoder=result.get("query_encoder", "sentence-transformers"),
     )

@@ -73,7 +73,9 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("– imports / model / index (s)", "cold_parts", ""),
     ("cold start to first answer (s)", "cold_start.first_answer_s", ".2f"),
     ("serving RSS peak (MB)", "cold_start.rss_mb", ",.0f"),
+    ("– private / mapped build files at the end (MB)", "rss_split", ""),
     ("heavy modules on the ask path", "heavy", ""),
+    ("question encoder of the serving process", "cold_start.query_encoder", ""),
     ("build wall time (s)", "build.seconds", ",.1f"),
     ("build throughput, all steps (passages/s)", "build.passages_per_s", ",.0f"),
     ("embedding step vs bare encode (×)", "embed.ratio", ".2f"),
@@ -101,6 +103,9 @@ def _derived(row: dict) -> dict:
             f"{cold['imports_s']:.2f} / {cold['model_s']:.2f} / {cold['index_s']:.2f}"
         )
         row["heavy"] = ", ".join(cold["heavy_modules"]) or "none"
+        anon, mapped = cold.get("rss_anon_mb"), cold.get("rss_file_mb")
+        if anon is not None and anon == anon:
+            row["rss_split"] = f"{anon:,.0f} / {mapped:,.0f}"
     embed = row.get("embed")
     if embed:
         row["bare_pps"] = embed["passages"] / embed["bare_passages_s"]

@@ -28,7 +28,7 @@ from bench.measure import (
 )
 from bench.vectors import NOISE, StandInEmbedder
 from index.build import build_index
-from index.dense import build_dense, dense_settings
+from index.dense import build_dense, dense_settings, index_kind
 from index.embed import Embedder
 from index.engine import Engine
 from index.settings import Settings
@@ -133,11 +133,15 @@ def run_size(name: str, ctx: Context) -> dict[str, Any]:
         real_q = np.vstack([ctx.embedder.encode_query(q) for q in ctx.questions])
         queries = ann_queries(vectors, real_q, 100 if ctx.quick else 300)
         base_dense = dense_settings(settings)
-        ann = [measure_ann(vectors, queries, replace(base_dense, kind="ivf"), engine.data.dense)]
+        # Exact search timed on a flat index, whatever the build serves at this size.
+        exact = (
+            engine.data.dense
+            if index_kind(engine.data.dense) == "flat"
+            else build_dense(vectors, replace(base_dense, approximate_above=len(vectors)))
+        )
+        ann = [measure_ann(vectors, queries, replace(base_dense, kind="ivf"), exact)]
         if len(vectors) <= HNSW_MAX and not ctx.quick:
-            ann.append(
-                measure_ann(vectors, queries, replace(base_dense, kind="hnsw"), engine.data.dense)
-            )
+            ann.append(measure_ann(vectors, queries, replace(base_dense, kind="hnsw"), exact))
         out["ann"] = [asdict(a) for a in ann]
     out["bench_peak_rss_mb"] = peak_rss_mb()
     del engine

@@ -54,6 +54,10 @@ def main(qs: list[str]) -> None:
         "index": t3 - t2,
         "first_ask": t4 - t3,
         "rss_mb": peak_rss_mb(),
+        # Private memory vs pages of the build's memory-mapped files (page cache, shared
+        # by every process serving the build), at the end.
+        "rss_anon_mb": _status_mb("RssAnon:"),
+        "rss_file_mb": _status_mb("RssFile:"),
         "heavy_modules": sorted({m.split(".")[0] for m in heavy}),
         "query_encoder": "onnx" if embedder.query_encoder is not None else "sentence-transformers",
     }
@@ -63,14 +67,20 @@ def main(qs: list[str]) -> None:
 def peak_rss_mb() -> float:
     """This process's peak RSS. Not getrusage: Linux carries ru_maxrss over exec, so a
     process spawned by a big benchmark would report the benchmark's peak."""
+    peak = _status_mb("VmHWM:")
+    return peak if peak == peak else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _status_mb(key: str) -> float:
+    """A kB line of /proc/self/status in MB; NaN where there is none."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmHWM:"):
+                if line.startswith(key):
                     return int(line.split()[1]) / 1024.0
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return float("nan")
 
 
 if __name__ == "__main__":
