@@ -114,3 +114,15 @@ def test_excerpts_are_a_sentence_each(engine):
     answer = engine.ask("What did Zelenskyy say about meeting Putin?")
     assert answer.found and len(answer.citations) <= engine.settings.answer.max_sentences
     assert all(len(c.excerpt) <= 600 for c in answer.citations)
+
+
+def test_first_passage_of_a_sentence_matches_a_full_scan(engine):
+    import numpy as np
+
+    from index.answer import first_passage_of
+
+    passages = np.asarray(engine.data.passages)
+    for sid in range(len(engine.data.sentences)):
+        holding = np.flatnonzero((passages[:, 3] <= sid) & (passages[:, 4] > sid))
+        assert first_passage_of(engine.data, sid) == (int(holding[0]) if len(holding) else None)
+    assert first_passage_of(engine.data, len(engine.data.sentences)) is None
