@@ -138,18 +138,15 @@ def save_dense(index: faiss.Index, path: Path) -> None:
 
 
 def load_dense(path: Path) -> faiss.Index:
-    """Read an index file; flat and IVF indexes are memory-mapped, not copied into RAM.
+    """Read an index file memory-mapped (flat, IVF and HNSW alike), not copied into RAM.
 
     Mapped, the page cache holds the vectors once for every process serving the same
-    build, and an IVF search touches only the lists it probes: at 182k passages the IVF
-    lists are ~280 MB a process no longer keeps resident. HNSW is read whole.
+    build, and an IVF search touches only the lists it probes.
     """
-    for flags in (faiss.IO_FLAG_MMAP_IFC, faiss.IO_FLAG_MMAP):  # flat (code array), IVF lists
-        try:
-            return faiss.read_index(str(path), flags)
-        except RuntimeError:
-            continue
-    return faiss.read_index(str(path))
+    try:
+        return faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
+    except RuntimeError:
+        return faiss.read_index(str(path))
 
 
 def search_dense(index: faiss.Index, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
