@@ -59,18 +59,23 @@ def seed_material(settings: Settings, count_tokens) -> Material:
 
 
 def write_corpus(
-    material: Material, folder: Path, paragraphs: int, *, seed: int = 0
+    material: Material, folder: Path, passages: int, *, window: int = 4, seed: int = 0
 ) -> SyntheticCorpus:
-    """About ``paragraphs`` paragraphs (~ passages) in seed-sized articles under ``folder``."""
+    """Seed-sized articles under ``folder`` that cut into about ``passages`` passages.
+
+    With overlapping windows of ``window`` sentences (the chunking default) an article of
+    S sentences cuts into S - window + 1 passages; with ``window`` 0 (tiles) about one per
+    paragraph. Articles are written until that estimate reaches ``passages``.
+    """
     rng = random.Random(seed)
     sentences = [s for s in material.sentences if 30 <= len(s) <= 300]
     folder.mkdir(parents=True, exist_ok=True)
     entries: list[str] = ["# synthetic corpus written by python -m bench\n"]
-    written = n_articles = 0
+    estimated = n_articles = n_paragraphs = 0
     start = datetime.date(2025, 3, 1)
-    while written < paragraphs:
-        count = min(rng.randint(12, 24), paragraphs - written)
-        body = [" ".join(rng.sample(sentences, rng.choice((1, 2, 2, 3)))) for _ in range(count)]
+    while estimated < passages:
+        sizes = [rng.choice((1, 2, 2, 3)) for _ in range(rng.randint(12, 24))]
+        body = [" ".join(rng.sample(sentences, k)) for k in sizes]
         title = f"{rng.choice(material.titles)} ({n_articles})"
         name = f"{n_articles:07d}.txt"
         (folder / name).write_text(title + "\n\n" + "\n\n".join(body) + "\n", encoding="utf-8")
@@ -79,10 +84,11 @@ def write_corpus(
             f"{name}:\n  title: {json.dumps(title, ensure_ascii=False)}\n"
             f"  outlet: {rng.choice(OUTLETS)}\n  published: {published.isoformat()}\n"
         )
-        written += count
+        estimated += max(1, sum(sizes) - window + 1) if window > 0 else len(sizes)
+        n_paragraphs += len(sizes)
         n_articles += 1
     (folder / "sources.yaml").write_text("".join(entries), encoding="utf-8")
-    return SyntheticCorpus(folder, folder / "sources.yaml", n_articles, written)
+    return SyntheticCorpus(folder, folder / "sources.yaml", n_articles, n_paragraphs)
 
 
 def change_one_article(corpus_dir: Path, n: int = 1) -> Path:

@@ -74,7 +74,9 @@ def run_size(name: str, ctx: Context) -> dict[str, Any]:
         articles = len(list(seeds.glob("*.txt")))
         embedder: Any = ctx.embedder
     else:
-        corpus = write_corpus(ctx.material, seeds, SIZES[name])
+        corpus = write_corpus(
+            ctx.material, seeds, SIZES[name], window=ctx.base.chunking.window_sentences
+        )
         articles = corpus.articles
         assert ctx.stand_in is not None
         embedder = ctx.stand_in
@@ -129,7 +131,7 @@ def run_size(name: str, ctx: Context) -> dict[str, Any]:
     }
 
     if not real:
-        vectors = engine.data.passage_vectors
+        vectors = np.asarray(engine.data.passage_vectors)  # served rows are read on demand
         real_q = np.vstack([ctx.embedder.encode_query(q) for q in ctx.questions])
         queries = ann_queries(vectors, real_q, 100 if ctx.quick else 300)
         base_dense = dense_settings(settings)

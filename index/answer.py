@@ -232,21 +232,23 @@ def _select(
     """Groups of sentence ids: the chosen sentence first, then its duplicates elsewhere."""
     best = candidates[0].relevance
     pool = [c for c in candidates if c.relevance >= settings.keep_ratio * best]
-    vectors = data.sentence_vectors
+    # The pool's vectors in one read (the stored vectors are read on demand, not mapped).
+    rows = np.asarray(data.sentence_vectors[[c.sid for c in pool]], dtype=np.float32)
+    vector_of = {c.sid: rows[i] for i, c in enumerate(pool)}
     groups: list[list[int]] = []
     while pool and len(groups) < settings.max_sentences:
         if groups:
-            chosen_vecs = np.asarray(vectors[[g[0] for g in groups]])
+            chosen_vecs = np.vstack([vector_of[g[0]] for g in groups])
             mmr = [
                 settings.mmr_lambda * c.relevance
-                - (1 - settings.mmr_lambda) * float(np.max(chosen_vecs @ vectors[c.sid]))
+                - (1 - settings.mmr_lambda) * float(np.max(chosen_vecs @ vector_of[c.sid]))
                 for c in pool
             ]
             pick = pool[int(np.argmax(mmr))]
         else:
             pick = pool[0]
         pool.remove(pick)
-        duplicate_of = _duplicate_group(data, groups, pick.sid, settings.duplicate_similarity)
+        duplicate_of = _duplicate_group(groups, vector_of, pick.sid, settings.duplicate_similarity)
         if duplicate_of is None:
             groups.append([pick.sid])
         elif data.sentences[pick.sid, 0] not in {data.sentences[s, 0] for s in duplicate_of}:
@@ -255,10 +257,10 @@ def _select(
 
 
 def _duplicate_group(
-    data: IndexData, groups: list[list[int]], sid: int, threshold: float
+    groups: list[list[int]], vector_of: dict[int, np.ndarray], sid: int, threshold: float
 ) -> list[int] | None:
     for group in groups:
-        if float(data.sentence_vectors[group[0]] @ data.sentence_vectors[sid]) >= threshold:
+        if float(vector_of[group[0]] @ vector_of[sid]) >= threshold:
             return group
     return None
 

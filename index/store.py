@@ -37,12 +37,14 @@ from index.dense import load_dense, save_dense
 from index.errors import BusyError, IndexInvalidError, IndexMissingError
 from index.events import EventRecord, events_from_json, events_to_json
 from index.records import Article, Passage, Sentence
+from index.rowfile import RowFile
 from index.terms import TermRows
 
 # 2: each sentence's BM25 terms stored (terms.json, term_*.npy), not re-tokenised on load.
 FORMAT_VERSION = 2
 REBUILD_HINT = "run: talkbot index build"
 KEEP_BUILDS = 2  # the serving build and the one before it
+VECTOR_FILES = ("passage_vectors.npy", "sentence_vectors.npy")
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,9 @@ class IndexData:
     articles: tuple[Article, ...]
     passages: np.ndarray  # (N, 5) int64: doc_idx, start, end, first_sentence, last_sentence
     sentences: np.ndarray  # (M, 3) int64: doc_idx, start, end
-    passage_vectors: np.ndarray  # (N, D) float32, normalised
-    sentence_vectors: np.ndarray  # (M, D) float32, normalised
+    # (N, D) and (M, D) float32, normalised: arrays while building, RowFiles when loaded.
+    passage_vectors: np.ndarray | RowFile
+    sentence_vectors: np.ndarray | RowFile
     dense: Any  # faiss.Index over passage_vectors
     lexical: LexicalIndex
     terms: TermRows  # each sentence's BM25 terms (memory-mapped when loaded)
@@ -244,6 +247,8 @@ def load_build(folder: Path, *, model: str, dimension: int | None = None) -> Ind
                     f"{folder / name}: shape {list(arrays[name].shape)}, manifest says {shape}; "
                     f"the index is damaged; {REBUILD_HINT}"
                 )
+        # Read on demand, not mapped: see index.rowfile.
+        vectors = {name: RowFile(folder / name) for name in VECTOR_FILES}
         dense = load_dense(folder / "dense.faiss")
         # Memory-mapped: each process serving this build shares its pages.
         lexical = LexicalIndex.load(folder / "bm25", mmap=True)
@@ -278,8 +283,8 @@ def load_build(folder: Path, *, model: str, dimension: int | None = None) -> Ind
         articles=articles,
         passages=np.asarray(arrays["passages.npy"]),
         sentences=np.asarray(arrays["sentences.npy"]),
-        passage_vectors=arrays["passage_vectors.npy"],
-        sentence_vectors=np.asarray(arrays["sentence_vectors.npy"]),
+        passage_vectors=vectors["passage_vectors.npy"],
+        sentence_vectors=vectors["sentence_vectors.npy"],
         dense=dense,
         lexical=lexical,
         terms=terms,
