@@ -116,20 +116,20 @@ def segment_article(
             for block in run
             for s in merge_short(split_sentences(article.text, block), chunking.min_sentence_chars)
         ]
-        limits = {"max_chars": chunking.max_chars, "max_tokens": chunking.max_tokens}
+        limits = {
+            "max_chars": chunking.max_chars,
+            "max_tokens": chunking.max_tokens,
+            "sentence_tokens": [count_tokens(article.text[s.start : s.end]) for s in run_sentences],
+        }
         if chunking.window_sentences:
             groups = window_passages(
                 run_sentences,
                 size=chunking.window_sentences,
                 stride=chunking.window_stride,
-                count_tokens=count_tokens,
-                text=article.text,
                 **limits,
             )
         else:
-            groups = pack_passages(
-                run_sentences, count_tokens=count_tokens, text=article.text, **limits
-            )
+            groups = pack_passages(run_sentences, **limits)
         base = len(sentences)
         sentences.extend(run_sentences)
         passages.extend((base + a, base + b) for a, b in groups)

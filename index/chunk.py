@@ -12,7 +12,7 @@ abbreviations, initials and quotes beats a model we would have to ship.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from index.records import Span
 
@@ -92,25 +92,29 @@ def pack_passages(
     *,
     max_chars: int,
     max_tokens: int,
-    count_tokens: Callable[[str], int],
-    text: str,
+    sentence_tokens: Sequence[int],
 ) -> list[tuple[int, int]]:
     """Group consecutive sentences of one block into passages.
 
-    Returns ``(first, last)`` index pairs into ``sentences`` (``last`` exclusive). A
-    sentence longer than the limits becomes a passage of its own: we never cut inside
-    a sentence, because every excerpt must be a whole, checkable sentence.
+    Returns ``(first, last)`` index pairs into ``sentences`` (``last`` exclusive).
+    ``sentence_tokens`` gives each sentence's word pieces; a passage's count is their sum
+    (word pieces never cross the whitespace between sentences, so each sentence is
+    tokenised once, not once per passage it is tried in). A sentence longer than the
+    limits becomes a passage of its own: we never cut inside a sentence, because every
+    excerpt must be a whole, checkable sentence.
     """
     groups: list[tuple[int, int]] = []
     first = 0
+    tokens = sentence_tokens[0] if sentences else 0
     for i in range(1, len(sentences) + 1):
         if i == len(sentences):
             groups.append((first, i))
             break
-        candidate = text[sentences[first].start : sentences[i].end]
-        if len(candidate) > max_chars or count_tokens(candidate) > max_tokens:
+        tokens += sentence_tokens[i]
+        if sentences[i].end - sentences[first].start > max_chars or tokens > max_tokens:
             groups.append((first, i))
             first = i
+            tokens = sentence_tokens[i]
     return groups
 
 
@@ -121,13 +125,13 @@ def window_passages(
     stride: int,
     max_chars: int,
     max_tokens: int,
-    count_tokens: Callable[[str], int],
-    text: str,
+    sentence_tokens: Sequence[int],
 ) -> list[tuple[int, int]]:
     """Overlapping windows of up to ``size`` consecutive sentences, one every ``stride``.
 
     Each window is cut short where it would pass the limits (never below one sentence);
     the last window always reaches the last sentence, so every sentence is in one.
+    ``sentence_tokens`` as in :func:`pack_passages`.
     """
     groups: list[tuple[int, int]] = []
     n = len(sentences)
@@ -137,8 +141,8 @@ def window_passages(
     for first in starts:
         last = min(first + size, n)
         while last - first > 1:
-            candidate = text[sentences[first].start : sentences[last - 1].end]
-            if len(candidate) <= max_chars and count_tokens(candidate) <= max_tokens:
+            chars = sentences[last - 1].end - sentences[first].start
+            if chars <= max_chars and sum(sentence_tokens[first:last]) <= max_tokens:
                 break
             last -= 1
         if not groups or groups[-1] != (first, last):

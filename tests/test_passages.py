@@ -35,6 +35,20 @@ def test_passages_fit_the_model(engine, embedder, settings):
         assert embedder.count_tokens(passage.text) < 256
 
 
+def test_passage_word_pieces_are_the_sum_of_its_sentences(engine, embedder):
+    # The chunker counts each sentence once and adds (index.chunk): exact when word pieces
+    # never cross the whitespace between sentences, as with this model's WordPiece.
+    data = engine.data
+    counts = [embedder.count_tokens(data.sentence(i).text) for i in range(len(data.sentences))]
+    multi = 0
+    for pid in range(len(data.passages)):
+        passage = data.passage(pid)
+        parts = counts[passage.first_sentence : passage.last_sentence]
+        assert embedder.count_tokens(passage.text) == sum(parts), passage.text
+        multi += len(parts) > 1
+    assert multi > 50  # most passages join several sentences
+
+
 def test_passages_never_include_furniture(engine):
     furniture = [
         "please wait",
@@ -81,8 +95,7 @@ def test_sentence_windows_cover_every_sentence_within_limits():
         stride=1,
         max_chars=120,
         max_tokens=200,
-        count_tokens=lambda t: len(t.split()),
-        text=text,
+        sentence_tokens=[len(text[s.start : s.end].split()) for s in spans],
     )
     covered = {i for first, last in groups for i in range(first, last)}
     assert covered == set(range(11))

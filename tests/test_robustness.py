@@ -70,8 +70,7 @@ def test_clean_split_pack_keep_exact_offsets(text):
             sentences,
             max_chars=200,
             max_tokens=64,
-            count_tokens=lambda t: len(t.split()),
-            text=text,
+            sentence_tokens=[len(text[s.start : s.end].split()) for s in sentences],
         )
         covered = [i for first, last in groups for i in range(first, last)]
         assert covered == list(range(len(sentences)))  # every sentence in exactly one passage
