@@ -234,22 +234,31 @@ def _build_locked(
     progress(f"embedding {n_passages} passages of {len(to_embed)} articles")
     fresh = _embed_parts(to_embed, embedder, settings.search.contextualize)
 
-    passage_rows, sentence_rows, pvecs, svecs = [], [], [], []
-    sentence_base = 0
+    dim = embedder.dimension
+    passage_vectors = np.empty((sum(len(p.passages) for p in parts), dim), np.float32)
+    sentence_vectors = np.empty((sum(len(p.sentences) for p in parts), dim), np.float32)
+    passage_rows, sentence_rows = [], []
+    passage_base = sentence_base = 0
     for doc_idx, part in enumerate(parts):
         doc_id = part.article.doc_id
-        pv, sv = reuse[doc_id][1] if doc_id in reuse else fresh[doc_id]
+        p_end = passage_base + len(part.passages)
+        s_end = sentence_base + len(part.sentences)
+        # Written in place: no per-article copies and no second array to stack them into
+        # (at a million passages each would be another 3 GB).
+        if doc_id in reuse:
+            p_lo, p_hi, s_lo, s_hi = reuse[doc_id][1]
+            passage_vectors[passage_base:p_end] = previous.passage_vectors[p_lo:p_hi]
+            sentence_vectors[sentence_base:s_end] = previous.sentence_vectors[s_lo:s_hi]
+        else:
+            passage_vectors[passage_base:p_end] = fresh[doc_id][0]
+            sentence_vectors[sentence_base:s_end] = fresh[doc_id][1]
         for first, last in part.passages:
             start, end = part.sentences[first].start, part.sentences[last - 1].end
             passage_rows.append((doc_idx, start, end, sentence_base + first, sentence_base + last))
         sentence_rows.extend((doc_idx, s.start, s.end) for s in part.sentences)
-        sentence_base += len(part.sentences)
-        pvecs.append(pv)
-        svecs.append(sv)
+        passage_base, sentence_base = p_end, s_end
+    del fresh  # copied in: free it before the indexes are built
 
-    dim = embedder.dimension
-    passage_vectors = np.vstack(pvecs) if pvecs else np.zeros((0, dim), np.float32)
-    sentence_vectors = np.vstack(svecs) if svecs else np.zeros((0, dim), np.float32)
     progress("building the search indexes")
     tokenizer = Tokenizer(settings.search.aliases)
     terms = _sentence_terms(parts, previous, reuse, tokenizer)
@@ -427,8 +436,11 @@ def _unchanged_report(
 
 def _reusable(
     previous: IndexData, articles: tuple[Article, ...], contextualize: bool
-) -> dict[str, tuple[ArticleParts, tuple[np.ndarray, np.ndarray]]]:
-    """Stored rows and vectors of articles that are exactly as before.
+) -> dict[str, tuple[ArticleParts, tuple[int, int, int, int]]]:
+    """Stored rows of articles that are exactly as before, and where their vectors are.
+
+    Each gets its parts and its passage and sentence row ranges in ``previous``
+    (``p_lo, p_hi, s_lo, s_hi``), from which the build copies its vectors.
 
     Exact means the same bytes (content hash) under the same pipeline (the caller has
     checked the fingerprint), plus the same metadata when passages embed it as context.
@@ -437,7 +449,7 @@ def _reusable(
     # Rows are written in article order, so each article's rows are one contiguous range.
     p_bounds = np.searchsorted(previous.passages[:, 0], np.arange(n_docs + 1))
     s_bounds = np.searchsorted(previous.sentences[:, 0], np.arange(n_docs + 1))
-    reuse: dict[str, tuple[ArticleParts, tuple[np.ndarray, np.ndarray]]] = {}
+    reuse: dict[str, tuple[ArticleParts, tuple[int, int, int, int]]] = {}
     for article in articles:
         doc_id = article.doc_id
         info = previous.manifest.articles.get(doc_id)
@@ -453,11 +465,7 @@ def _reusable(
         sentences = tuple(Span(a, b) for a, b in previous.sentences[s_lo:s_hi, 1:3].tolist())
         rows = previous.passages[p_lo:p_hi, 3:5] - s_lo
         passages = tuple((a, b) for a, b in rows.tolist())
-        vectors = (
-            np.array(previous.passage_vectors[p_lo:p_hi], dtype=np.float32),
-            np.array(previous.sentence_vectors[s_lo:s_hi], dtype=np.float32),
-        )
-        reuse[doc_id] = (ArticleParts(article, sentences, passages), vectors)
+        reuse[doc_id] = (ArticleParts(article, sentences, passages), (p_lo, p_hi, s_lo, s_hi))
     return reuse
 
 
