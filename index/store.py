@@ -237,8 +237,11 @@ def load_build(folder: Path, *, model: str, dimension: int | None = None) -> Ind
             f"{dimension}; {REBUILD_HINT}"
         )
     try:
+        # Vectors are read on demand, never mapped (index.rowfile); the rest is mapped.
         arrays = {
-            name: np.load(folder / name, mmap_mode="r", allow_pickle=False)
+            name: RowFile(folder / name)
+            if name in VECTOR_FILES
+            else np.load(folder / name, mmap_mode="r", allow_pickle=False)
             for name in manifest.arrays
         }
         for name, shape in manifest.arrays.items():
@@ -247,8 +250,6 @@ def load_build(folder: Path, *, model: str, dimension: int | None = None) -> Ind
                     f"{folder / name}: shape {list(arrays[name].shape)}, manifest says {shape}; "
                     f"the index is damaged; {REBUILD_HINT}"
                 )
-        # Read on demand, not mapped: see index.rowfile.
-        vectors = {name: RowFile(folder / name) for name in VECTOR_FILES}
         dense = load_dense(folder / "dense.faiss")
         # Memory-mapped: each process serving this build shares its pages.
         lexical = LexicalIndex.load(folder / "bm25", mmap=True)
@@ -283,8 +284,8 @@ def load_build(folder: Path, *, model: str, dimension: int | None = None) -> Ind
         articles=articles,
         passages=np.asarray(arrays["passages.npy"]),
         sentences=np.asarray(arrays["sentences.npy"]),
-        passage_vectors=vectors["passage_vectors.npy"],
-        sentence_vectors=vectors["sentence_vectors.npy"],
+        passage_vectors=arrays["passage_vectors.npy"],
+        sentence_vectors=arrays["sentence_vectors.npy"],
         dense=dense,
         lexical=lexical,
         terms=terms,

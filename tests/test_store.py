@@ -27,6 +27,21 @@ def test_save_load_round_trip_gives_the_same_results(engine, settings, embedder)
     )
 
 
+def test_loaded_vectors_are_read_not_mapped(engine, tmp_path):
+    import shutil
+
+    copy = tmp_path / "build"
+    shutil.copytree(engine.data.folder, copy)
+    loaded = load_build(copy, model=engine.data.manifest.model)
+    with open("/proc/self/maps") as maps:
+        mapped = maps.read()
+    for name in ("passage_vectors.npy", "sentence_vectors.npy"):
+        assert str(copy / name) not in mapped  # its pages would count in the server's RSS
+        stored = np.load(copy / name)
+        assert np.array_equal(np.asarray(getattr(loaded, name[: -len(".npy")])), stored)
+    assert str(copy / "bm25") in mapped  # the rest stays shared through the mapping
+
+
 def test_manifest_records_what_built_it(engine, embedder):
     manifest = engine.data.manifest
     assert manifest.model == embedder.name and manifest.dimension == embedder.dimension
