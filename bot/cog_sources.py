@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import discord
@@ -29,7 +30,8 @@ class SourcesCog(commands.Cog, name="Sources"):
         await interaction.response.defer(thinking=True)
         infos = await self.bot.run_engine(self.bot.engine.sources)
         ds = self.bot.discord_settings
-        pages = source_pages(infos, ds.sources_per_page)
+        # Off the event loop: a large library is hundreds of embeds to render.
+        pages = await asyncio.to_thread(source_pages, infos, ds.sources_per_page)
         if len(pages) == 1:
             await interaction.followup.send(embed=pages[0].embed, allowed_mentions=NO_PINGS)
             return

@@ -262,6 +262,28 @@ async def test_latency_with_and_without_the_chart_and_heartbeats(harness: Harnes
     assert max(gaps) < 1.5 * HEARTBEAT_MS / 1000, gaps
 
 
+@on_the_session_loop
+async def test_pages_are_rendered_off_the_event_loop(harness: Harness, monkeypatch) -> None:
+    # Every page is rendered before the reply (0.3 s of CPU at 100k passages): it must run
+    # in a worker thread. The real renderer runs; the wrapper only notes where.
+    import threading
+
+    import bot.cog_timeline as cog
+
+    threads: list[bool] = []
+    real = cog.timeline_pages
+
+    def noting(*args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cog, "timeline_pages", noting)
+    interaction, _ = await timeline(harness, {"chart": False}, user=harness.fake.user("pages"))
+    followup = await followup_of(harness, interaction)
+    assert followup.json["embeds"][0]["title"].startswith("Timeline (")
+    assert threads == [False]
+
+
 # -- rendering --------------------------------------------------------------------------
 
 
