@@ -233,17 +233,21 @@ def _about(
 
 def _resolve(data: IndexData, events: list[EventRecord]) -> tuple[Event, ...]:
     numbers: dict[str, int] = {}  # doc_id -> [n], in order of first citation
+    # Every mention's row in one take: a row at a time cost ~8 us each, most of the
+    # timeline at 100k passages (~28k mentions).
+    sids = np.fromiter((m.sid for e in events for m in e.mentions), dtype=np.int64)
+    rows = iter(data.sentences[sids].tolist())
     out = []
     for e in events:
         citations = []
-        for m in e.mentions:
-            sentence = data.sentence(m.sid)
-            article = data.article_of_sentence(m.sid)
+        for _ in e.mentions:
+            doc_idx, start, end = next(rows)
+            article = data.articles[doc_idx]
             n = numbers.setdefault(article.doc_id, len(numbers) + 1)
             citations.append(
                 Citation(
                     n, article.doc_id, article.title, article.outlet, article.published,
-                    article.url, sentence.text, sentence.start, sentence.end,
+                    article.url, article.text[start:end], start, end,
                 )
             )  # fmt: skip
         head = data.article_of_sentence(e.mentions[0].sid)
