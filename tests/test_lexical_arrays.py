@@ -7,8 +7,6 @@ stored rows must equal its numbers exactly, so rankings and answers cannot move.
 
 from __future__ import annotations
 
-import json
-import shutil
 from dataclasses import replace
 
 import numpy as np
@@ -23,6 +21,7 @@ from index.search import retrieve
 from index.sentence_table import SentenceTable, sentence_table
 from index.store import IndexStore, load_build, load_current
 from index.terms import TermRows
+from tests.build_copy import copy_build, edit_manifest
 
 QUERIES = [
     "What did Zelenskyy propose to Putin?",
@@ -202,21 +201,22 @@ def test_other_aliases_than_the_builds_get_their_own_terms(engine):
 
 
 def test_a_build_before_stored_terms_is_refused_with_the_rebuild_hint(engine, tmp_path):
-    copy = tmp_path / "build"
-    shutil.copytree(engine.data.folder, copy)
+    copy = copy_build(engine.data.folder, tmp_path)
     for name in [*TermRows.ARRAYS, "terms.json"]:
         (copy / name).unlink()
-    manifest = json.loads((copy / "manifest.json").read_text())
-    manifest["format_version"] = 1
-    manifest["arrays"] = {k: v for k, v in manifest["arrays"].items() if not k.startswith("term")}
-    (copy / "manifest.json").write_text(json.dumps(manifest))
+
+    def as_format_1(manifest: dict) -> None:
+        manifest["format_version"] = 1
+        arrays = manifest["arrays"]
+        manifest["arrays"] = {k: v for k, v in arrays.items() if not k.startswith("term")}
+
+    edit_manifest(copy, as_format_1)
     with pytest.raises(IndexInvalidError, match="format 1.*talkbot index build"):
         load_build(copy, model=engine.data.manifest.model)
 
 
 def test_missing_term_rows_are_reported_as_damage(engine, tmp_path):
-    copy = tmp_path / "build"
-    shutil.copytree(engine.data.folder, copy)
+    copy = copy_build(engine.data.folder, tmp_path)
     (copy / "terms.json").unlink()
     with pytest.raises(IndexInvalidError, match="damaged.*talkbot index build"):
         load_build(copy, model=engine.data.manifest.model)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 import numpy as np
@@ -12,6 +11,7 @@ from index.build import build_index
 from index.engine import Engine
 from index.errors import CorpusError, IndexInvalidError, IndexMissingError
 from index.store import IndexStore, load_build, load_current
+from tests.build_copy import copy_build, edit_manifest
 
 
 def test_save_load_round_trip_gives_the_same_results(engine, settings, embedder):
@@ -28,10 +28,7 @@ def test_save_load_round_trip_gives_the_same_results(engine, settings, embedder)
 
 
 def test_loaded_vectors_are_read_not_mapped(engine, tmp_path):
-    import shutil
-
-    copy = tmp_path / "build"
-    shutil.copytree(engine.data.folder, copy)
+    copy = copy_build(engine.data.folder, tmp_path)
     loaded = load_build(copy, model=engine.data.manifest.model)
     with open("/proc/self/maps") as maps:
         mapped = maps.read()
@@ -57,22 +54,14 @@ def test_index_built_with_another_model_is_refused(engine):
 
 
 def test_index_of_another_format_is_refused(engine, tmp_path):
-    import shutil
-
-    copy = tmp_path / "build"
-    shutil.copytree(engine.data.folder, copy)
-    manifest = json.loads((copy / "manifest.json").read_text())
-    manifest["format_version"] = 99
-    (copy / "manifest.json").write_text(json.dumps(manifest))
+    copy = copy_build(engine.data.folder, tmp_path)
+    edit_manifest(copy, lambda manifest: manifest.update(format_version=99))
     with pytest.raises(IndexInvalidError, match="format 99"):
         load_build(copy, model=engine.data.manifest.model)
 
 
 def test_truncated_array_is_reported_as_damage(engine, tmp_path):
-    import shutil
-
-    copy = tmp_path / "build"
-    shutil.copytree(engine.data.folder, copy)
+    copy = copy_build(engine.data.folder, tmp_path)
     path = copy / "passage_vectors.npy"
     path.write_bytes(path.read_bytes()[:1000])
     with pytest.raises(IndexInvalidError, match="damaged"):
@@ -156,10 +145,7 @@ def test_full_disk_during_a_refresh_keeps_the_old_index_and_says_why(corpus_copy
 
 
 def test_corrupt_manifest_is_reported_as_damage(engine, tmp_path):
-    import shutil
-
-    copy = tmp_path / "build"
-    shutil.copytree(engine.data.folder, copy)
+    copy = copy_build(engine.data.folder, tmp_path)
     (copy / "manifest.json").write_text('{"format_version": 1, "build_id": ')
     with pytest.raises(IndexInvalidError, match="manifest.json: damaged.*talkbot index build"):
         load_build(copy, model=engine.data.manifest.model)
@@ -173,10 +159,7 @@ def test_build_if_missing_treats_an_older_format_as_missing(corpus_copy, embedde
     assert _unusable_build(store) == ""  # nothing built: build
     report = build_index(corpus_copy, embedder)
     assert _unusable_build(store) is None  # a usable index: leave it
-    manifest_file = report.folder / "manifest.json"
-    manifest = json.loads(manifest_file.read_text())
-    manifest["format_version"] = 1
-    manifest_file.write_text(json.dumps(manifest))
+    edit_manifest(report.folder, lambda manifest: manifest.update(format_version=1))
     assert "is format 1, this version reads" in (_unusable_build(store) or "")
-    manifest_file.write_text("{")
+    (report.folder / "manifest.json").write_text("{")
     assert "damaged" in (_unusable_build(store) or "")

@@ -229,10 +229,9 @@ def test_events_round_trip_through_the_build_folder(engine, settings) -> None:
 
 
 def test_damaged_or_missing_events_file(engine, tmp_path) -> None:
-    import shutil
+    from tests.build_copy import copy_build
 
-    copy = tmp_path / "build"
-    shutil.copytree(engine.data.folder, copy)
+    copy = copy_build(engine.data.folder, tmp_path)
     (copy / "events.json").write_text('{"format": 1, "events": [{"date": "2025-13-01"}]}')
     with pytest.raises(IndexInvalidError, match="damaged"):
         load_build(copy, model=engine.embedder.name)
