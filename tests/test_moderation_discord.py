@@ -245,12 +245,32 @@ async def test_commands_are_refused_in_direct_messages(harness: Harness) -> None
 
 
 async def test_refresh_by_role_shows_progress_then_the_summary(harness: Harness) -> None:
+    # One changed article is re-embedded: long enough for progress edits. (A refresh with
+    # nothing changed returns in about a millisecond, before its first edit is due, and
+    # shows only the summary: see the next test.)
+    article = sorted(harness.seeds.glob("*.txt"))[0]
+    original = article.read_text(encoding="utf-8")
+    article.write_text(original + "\nNegotiators met again in Geneva on Friday.\n", "utf-8")
+    try:
+        interaction = await run(harness, "refresh", who="role")
+        reply = await immediate_reply(harness, interaction)
+        assert reply == {"type": 5, "data": {"flags": EPHEMERAL}}
+        text = await final_text(harness, interaction)
+        assert text.startswith(f"Index refreshed.\nIndex now serving: updated {article.stem}; 4 ")
+        contents = [r.json["content"] for r in edits(harness, interaction)]
+        assert contents[0].startswith("⏳") and contents[-1] == text
+        assert harness.audit()[-1].outcome == "ok"
+    finally:
+        article.write_text(original, encoding="utf-8")
+        await asyncio.to_thread(harness.engine.refresh)
+
+
+async def test_a_refresh_with_nothing_changed_shows_the_summary(harness: Harness) -> None:
     interaction = await run(harness, "refresh", who="role")
-    assert await immediate_reply(harness, interaction) == {"type": 5, "data": {"flags": EPHEMERAL}}
     text = await final_text(harness, interaction)
     assert text.startswith("Index refreshed.\nIndex now serving: 5 unchanged;")
     contents = [r.json["content"] for r in edits(harness, interaction)]
-    assert contents[0].startswith("⏳") and contents[-1] == text
+    assert contents[-1] == text and all(c.startswith("⏳") for c in contents[:-1])
     assert harness.audit()[-1].outcome == "ok"
 
 
