@@ -26,7 +26,7 @@ OUTCOMES = ("ok", "refused", "failed")
 @dataclass(frozen=True)
 class AuditEntry:
     at: str  # ISO 8601, UTC
-    via: str  # "discord" or "cli"
+    via: str  # "discord", "cli" (talkbot add/remove) or "console" (talkbot chat)
     user_id: str
     user_name: str
     action: str  # "add", "remove", "refresh"

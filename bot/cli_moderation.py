@@ -74,8 +74,12 @@ def _progress(args: argparse.Namespace):
     return lambda m: print(f"… {m}", file=sys.stderr)
 
 
-def _audited(settings: Settings, action: str, target: str, run):
-    """Run ``run()`` and record its outcome; errors still reach main() to be printed."""
+def audited(settings: Settings, action: str, target: str, run, via: str = "cli"):
+    """Run ``run()`` and record its outcome; errors still reach the caller to be shown.
+
+    ``via`` says which front end acted: "cli" (``talkbot add``) or "console" (``/add`` in
+    ``talkbot chat``); the user is the local account either way.
+    """
     audit = AuditLog.for_settings(settings)
     user_id, user_name = _who()
     try:
@@ -83,7 +87,7 @@ def _audited(settings: Settings, action: str, target: str, run):
     except TalkbotError as exc:
         outcome = "refused" if isinstance(exc, REFUSALS) else "failed"
         audit.record(
-            via="cli",
+            via=via,
             user_id=user_id,
             user_name=user_name,
             action=action,
@@ -93,7 +97,7 @@ def _audited(settings: Settings, action: str, target: str, run):
         )
         raise
     audit.record(
-        via="cli",
+        via=via,
         user_id=user_id,
         user_name=user_name,
         action=action,
@@ -155,7 +159,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             lambda: build_index(settings, embedder, incremental=True, progress=_progress(args)),
         )
 
-    added = _audited(settings, "add", args.source, run)
+    added = audited(settings, "add", args.source, run)
     _print(args, added)
     return 0
 
@@ -174,7 +178,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
             lambda: build_index(settings, embedder, incremental=True, progress=_progress(args)),
         )
 
-    removed = _audited(settings, "remove", args.doc_id, run)
+    removed = audited(settings, "remove", args.doc_id, run)
     _print(args, removed)
     return 0
 
@@ -185,9 +189,15 @@ def _print(args: argparse.Namespace, result: Added | Removed) -> None:
 
         print_json(result.to_dict())
         return
+    print("\n".join(result_lines(result)))
+
+
+def result_lines(result: Added | Removed) -> list[str]:
+    """What a person reads after an add or a remove: the change, then the refresh."""
     report = result.report
-    print(describe(result)[0].upper() + describe(result)[1:] + ".")
-    print(
-        f"Refreshed index {report.build_id}: {report.passages} passages in {report.seconds:.2f} s"
-    )
-    print("\n".join(textfmt.format_changes(report)))
+    line = describe(result)
+    return [
+        line[0].upper() + line[1:] + ".",
+        f"Refreshed index {report.build_id}: {report.passages} passages in {report.seconds:.2f} s",
+        *textfmt.format_changes(report),
+    ]

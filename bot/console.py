@@ -1,15 +1,20 @@
 """The local console (``talkbot chat``, and ``make run`` without a Discord token).
 
-It offers the bot's commands in a terminal: a plain line is a question, ``/ask``,
-``/sources``, ``/timeline``, ``/help``, ``/refresh`` (and the other commands as they are
-added) work as they do in Discord, with the same engine behind them.
+It offers the bot's commands in a terminal, with the same engine behind them: a plain
+line is a question; ``/ask``, ``/sources``, ``/timeline`` (topic, since, until and a
+chart saved as a PNG), ``/refresh``, ``/add`` (a URL or a file) and ``/remove`` work as
+they do in Discord. Whoever runs the console owns the seeds folder, so the moderators'
+commands need no role here; each one is written to the audit log with ``via: console``.
 """
 
 from __future__ import annotations
 
+import argparse
+import shlex
 import sys
 from collections.abc import Callable
-from typing import TextIO
+from pathlib import Path
+from typing import NoReturn, TextIO
 
 from bot import textfmt
 from index.engine import Engine
@@ -24,10 +29,71 @@ characters quoted. When the articles don't answer, the bot says so.
 Commands:
   /ask QUESTION     the same as typing the question
   /sources          the indexed articles
-  /timeline [TOPIC] dated events in date order, or only those about TOPIC
+  /timeline [TOPIC] [--since DATE] [--until DATE] [--chart FILE.png]
+                    dated events in date order, or only those about TOPIC
+                    (DATE is YYYY-MM-DD, YYYY-MM or YYYY)
+Moderators' commands (they change the seeds folder, then refresh the index):
   /refresh          re-read the seeds folder and update the index
+  /add URL|FILE [--title T] [--outlet O] [--published YYYY-MM-DD] [--author A]
+                    add an article from a web page or a .txt/.md/.html file
+  /remove DOC_ID    move an article to the archive (ids: /sources)
+Other:
   /help             this text
-  /quit             leave (or Ctrl-D)"""
+  /quit             leave (or Ctrl-D)
+Quote values with spaces: /add story.txt --title "Talks resume in Istanbul\""""
+
+
+class UsageError(TalkbotError):
+    """A console command was typed with missing, unknown or malformed arguments."""
+
+
+class _Arguments(argparse.ArgumentParser):
+    """An argument parser that reports mistakes as UsageError instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message}; usage: {self.usage}")
+
+
+def _parsers() -> dict[str, _Arguments]:
+    timeline = _Arguments(
+        prog="/timeline",
+        usage="/timeline [TOPIC] [--since DATE] [--until DATE] [--chart FILE.png]",
+        add_help=False,
+    )
+    timeline.add_argument("topic", nargs="*")
+    timeline.add_argument("--since", metavar="DATE")
+    timeline.add_argument("--until", metavar="DATE")
+    timeline.add_argument("--chart", metavar="FILE.png", type=Path)
+
+    add = _Arguments(
+        prog="/add",
+        usage="/add URL|FILE [--title T] [--outlet O] [--published YYYY-MM-DD] [--author A]",
+        add_help=False,
+    )
+    add.add_argument("source", metavar="URL|FILE")
+    for option in ("title", "outlet", "published", "author"):
+        add.add_argument(f"--{option}")
+
+    remove = _Arguments(prog="/remove", usage="/remove DOC_ID", add_help=False)
+    remove.add_argument("doc_id", metavar="DOC_ID")
+    return {"timeline": timeline, "add": add, "remove": remove}
+
+
+def split_words(command: str, arg: str) -> list[str]:
+    """Words of a command line; "double quotes" group words with spaces.
+
+    Only double quotes quote, and backslashes are plain characters, so an apostrophe
+    (/timeline Putin's offer) or a Windows path stays as typed.
+    """
+    lexer = shlex.shlex(arg, posix=True)
+    lexer.whitespace_split = True
+    lexer.quotes = '"'
+    lexer.escape = ""
+    lexer.commenters = ""
+    try:
+        return list(lexer)
+    except ValueError:  # an unclosed double quote
+        raise UsageError(f"/{command}: a double quote is not closed; close it") from None
 
 
 class Console:
@@ -37,11 +103,14 @@ class Console:
         self.engine = engine
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
+        self.parsers = _parsers()
         self.commands: dict[str, Callable[[str], str | None]] = {
             "ask": self.ask,
             "sources": lambda _arg: textfmt.format_sources(self.engine.sources()),
             "timeline": self.timeline,
             "refresh": self.refresh,
+            "add": self.add,
+            "remove": self.remove,
             "help": lambda _arg: HELP,
         }
 
@@ -85,16 +154,75 @@ class Console:
     def ask(self, question: str) -> str:
         return textfmt.format_answer(self.engine.ask(question))
 
-    def timeline(self, topic: str) -> str:
+    def timeline(self, arg: str) -> str:
         from bot.cli_timeline import format_timeline
+        from index.timeline import parse_bounds
 
-        return format_timeline(self.engine.timeline(topic or None))
+        args = self._parse("timeline", arg)
+        parse_bounds(args.since, args.until)  # bad dates are refused before any work
+        topic = " ".join(args.topic) or None
+        if args.chart is not None and args.chart.suffix.lower() != ".png":
+            raise UsageError(f"the chart is a PNG image; name the file {args.chart.stem}.png")
+        timeline = self.engine.timeline(topic, args.since, args.until)
+        text = format_timeline(timeline)
+        if args.chart is not None:
+            from bot.chart import render_chart
+
+            try:
+                args.chart.write_bytes(render_chart(timeline))
+            except OSError as exc:
+                raise UsageError(f"cannot write {args.chart}: {exc.strerror}") from None
+            text += f"\n\nChart saved to {args.chart}"
+        return text
 
     def refresh(self, _arg: str) -> str:
-        report = self.engine.refresh(progress=lambda m: self.say(f"… {m}"))
+        report = self.engine.refresh(progress=self._progress)
         return "\n".join(
             [
                 f"Index refreshed: {report.passages} passages in {report.seconds:.1f} s",
                 *textfmt.format_changes(report),
             ]
         )
+
+    def add(self, arg: str) -> str:
+        from bot.cli_moderation import audited, read_candidate, result_lines
+        from index.library import Library
+
+        args = self._parse("add", arg)
+        settings = self.engine.settings
+
+        def run():
+            fetching = "://" in args.source
+            self._progress(f"{'fetching' if fetching else 'reading'} {args.source.strip()}")
+            candidate = read_candidate(args, settings)
+            library = Library(settings, self.engine.embedder.count_tokens)
+            return library.add(candidate, lambda: self.engine.refresh(progress=self._progress))
+
+        try:
+            added = audited(settings, "add", args.source, run, via="console")
+        except TalkbotError as exc:
+            return f"Nothing added: {exc}"
+        return "\n".join(result_lines(added))
+
+    def remove(self, arg: str) -> str:
+        from bot.cli_moderation import audited, result_lines
+        from index.library import Library
+
+        args = self._parse("remove", arg)
+        settings = self.engine.settings
+
+        def run():
+            library = Library(settings, self.engine.embedder.count_tokens)
+            return library.remove(args.doc_id, lambda: self.engine.refresh(progress=self._progress))
+
+        try:
+            removed = audited(settings, "remove", args.doc_id, run, via="console")
+        except TalkbotError as exc:
+            return f"Nothing removed: {exc}"
+        return "\n".join(result_lines(removed))
+
+    def _parse(self, command: str, arg: str) -> argparse.Namespace:
+        return self.parsers[command].parse_args(split_words(command, arg))
+
+    def _progress(self, message: str) -> None:
+        self.say(f"… {message}")

@@ -322,7 +322,7 @@ class Library:
                 or _words_hash(other.decode("utf-8", "replace")) == words
             ):
                 raise DuplicateError(
-                    f"{origin} duplicates article {path.stem} (same text); nothing added",
+                    f"{origin} duplicates article {path.stem} (the same text)",
                     path.stem,
                 )
         if url:

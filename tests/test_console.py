@@ -1,0 +1,145 @@
+"""The local console (``talkbot chat``): the bot's commands, moderators' ones included.
+
+Each test drives :class:`bot.console.Console` line by line over a private copy of the
+seeds and of the session's index, with the real engine, the real model and a real web
+site on 127.0.0.1 for ``/add URL``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import replace
+
+import pytest
+
+from bot.audit import AuditLog
+from bot.console import HELP, Console
+from index.engine import Engine
+from tests.articlesite import ARTICLE_TITLE, PLAIN_ARTICLE, UNIQUE_QUESTION, UNIQUE_WORD
+from tests.folder_snapshot import snapshot
+from tests.test_timeline import png_size
+
+pytest_plugins = ("tests.moderation_fixtures",)
+
+SEED = "000_086fd48e31ce2218"
+
+
+@pytest.fixture
+def console(built_copy, embedder) -> Console:
+    """A console whose /add may fetch from the test site on 127.0.0.1."""
+    raw = {**built_copy.raw, "moderation": {"allow_hosts": ["127.0.0.1"]}}
+    return Console(Engine.open(replace(built_copy, raw=raw), embedder), stdout=io.StringIO())
+
+
+def audit_of(console: Console) -> list:
+    return AuditLog.for_settings(console.engine.settings).entries()
+
+
+def test_help_lists_every_command(console):
+    for name in console.commands:
+        assert f"/{name}" in HELP, name
+    assert console.handle("/help") == HELP
+    assert console.handle("/frobnicate") == "Unknown command /frobnicate. Type /help for the list."
+
+
+def test_add_a_page_answers_from_it_then_remove_it(console, built_copy, site):
+    assert UNIQUE_WORD not in console.handle(UNIQUE_QUESTION)
+
+    reply = console.handle(f"/add {site}/article.html --outlet Courier")
+    doc_id = re.match(r"Added (\d{3}_\w+):", reply).group(1)
+    assert f'"{ARTICLE_TITLE}" (Courier · 2025-07-14)' in reply
+    assert f"added: {doc_id}" in reply
+    progress = console.stdout.getvalue()  # printed as the work went on
+    assert progress.startswith(f"… fetching {site}/article.html\n")
+    assert "… embedding 3 passages of 1 articles" in progress
+    answer = console.handle(UNIQUE_QUESTION)
+    assert UNIQUE_WORD in answer and doc_id in answer
+    assert ARTICLE_TITLE in console.handle("/sources")
+
+    reply = console.handle(f"/remove {doc_id}")
+    assert reply.startswith(f"Removed {doc_id}") and f"removed: {doc_id}" in reply
+    assert UNIQUE_WORD not in console.handle(UNIQUE_QUESTION)
+    assert ARTICLE_TITLE not in console.handle("/sources")
+    assert [(e.action, e.outcome, e.via, e.target) for e in audit_of(console)] == [
+        ("add", "ok", "console", f"{site}/article.html"),
+        ("remove", "ok", "console", doc_id),
+    ]
+
+
+def test_add_a_file_whose_name_and_title_have_spaces(console, tmp_path):
+    story = tmp_path / "talks resume.txt"
+    story.write_text(PLAIN_ARTICLE, encoding="utf-8")
+    reply = console.handle(f'/add "{story}" --title "Talks in Quillmere" --published 2025-07-15')
+    assert reply.startswith("Added 005_"), reply
+    assert '"Talks in Quillmere" (unknown outlet · 2025-07-15)' in reply
+    assert "Talks in Quillmere" in console.handle("/sources")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("/add", "Sorry: the following arguments are required: URL|FILE; usage: /add URL|FILE ["),
+        ("/add story.txt --colour red", "Sorry: unrecognized arguments: --colour red"),
+        ('/add "{tmp}/story.txt --title T', "Sorry: /add: a double quote is not closed"),
+        ("/add {tmp}/story.txt --published 15/07/2025", "Nothing added: "),
+        ("/add {tmp}/nowhere.txt", "Nothing added: {tmp}/nowhere.txt: no such file"),
+        ("/add http://10.0.0.1/story", "Nothing added: "),
+        ("/add {seed}", f"Nothing added: seed copy.txt duplicates article {SEED} (the same text)"),
+        ("/remove", "Sorry: the following arguments are required: DOC_ID; usage: /remove DOC_ID"),
+        ("/remove nope", "Nothing removed: no article 'nope'"),
+    ],
+)
+def test_bad_moderator_commands_change_nothing(console, built_copy, tmp_path, line, message):
+    (tmp_path / "story.txt").write_text(PLAIN_ARTICLE, encoding="utf-8")
+    seed = tmp_path / "seed copy.txt"
+    seed.write_bytes((built_copy.seeds_dir / f"{SEED}.txt").read_bytes())
+    before = snapshot(built_copy.seeds_dir)
+    line = line.format(tmp=tmp_path, seed=f'"{seed}"')
+    reply = console.handle(line)
+    assert reply.startswith(message.format(tmp=tmp_path)), reply
+    assert "Traceback" not in reply
+    assert snapshot(built_copy.seeds_dir) == before
+    entries = audit_of(console)
+    if reply.startswith("Nothing"):  # refused by the library: on the record, like Discord's
+        (entry,) = entries
+        assert (entry.outcome, entry.via) == ("refused", "console")
+    else:  # a typing mistake never reached the library
+        assert entries == []
+
+
+def test_timeline_takes_a_date_range_and_saves_the_chart(console, tmp_path):
+    chart = tmp_path / "june.png"
+    text = console.handle(f"/timeline --since 2025-06 --until 2025-06 --chart {chart}")
+    dates = re.findall(r"^(\d{4}-\d{2}(?:-\d{2})?)  ", text, flags=re.M)
+    expected = console.engine.timeline(None, "2025-06", "2025-06").events
+    assert dates and len(dates) == len(expected)
+    assert all(d.startswith("2025-06") for d in dates)
+    assert text.endswith(f"Chart saved to {chart}")
+    assert png_size(chart.read_bytes())[0] > 0
+
+    about = console.handle("/timeline Putin's offer --until 2025-05")
+    assert about.startswith("Timeline about “Putin's offer”:")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("/timeline --since 2025-13", "Sorry: "),
+        ("/timeline --since 2025-07 --until 2025-05", "Sorry: since 2025-07 is after until"),
+        ("/timeline Istanbul --chart out.jpg", "Sorry: the chart is a PNG image; name the file"),
+        ("/timeline --since", "Sorry: argument --since: expected one argument"),
+    ],
+)
+def test_bad_timeline_options_are_explained(console, line, message):
+    reply = console.handle(line)
+    assert reply.startswith(message), reply
+
+
+def test_the_loop_reads_lines_until_quit(console):
+    console.stdin = io.StringIO("\n/sources\n/quit\n/sources\n")
+    assert console.run() == 0
+    out = console.stdout.getvalue()
+    assert out.startswith("talkbot console — 5 articles indexed.")
+    assert out.count("5 articles indexed:") == 1  # /sources ran once: not after /quit
+    assert out.count(f"· {SEED}") == 1
