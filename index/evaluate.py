@@ -120,33 +120,82 @@ def _mean(values: Sequence[float]) -> float:
 
 
 def load_questions(path: Path, seeds_dir: Path) -> list[EvalQuestion]:
-    """The labelled questions of ``path`` with evidence located in the seed files."""
+    """The labelled questions of ``path`` with evidence located in the seed files.
+
+    Fields are those of tests/eval/README.md. ``question`` is required; ``id`` defaults to
+    the item's position, ``answerable`` to whether there is evidence, ``kind`` to
+    "unanswerable" or "other". Anything malformed is a ConfigError naming the item.
+    """
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(
-            f"{path}: evaluation set not found; run from the project folder"
+            f"{path}: no such file; the evaluation folder (--eval-dir, default {EVAL_DIR}) "
+            f"must hold {' and '.join(SETS.values())}"
         ) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot be read as UTF-8 YAML: {_one_line(exc)}") from None
+    if raw is None or raw == []:
+        raise ConfigError(f"{path}: has no questions; tests/eval/README.md shows the fields")
+    if not isinstance(raw, list):
+        raise ConfigError(f"{path}: must be a YAML list of questions, not {type(raw).__name__}")
     texts: dict[str, str] = {}
-    out = []
-    for item in raw:
-        spans = []
-        for ev in item.get("evidence") or []:
-            doc_id = ev["doc_id"]
-            if doc_id not in texts:
-                texts[doc_id] = (seeds_dir / f"{doc_id}.txt").read_bytes().decode("utf-8")
-            at = texts[doc_id].find(ev["text"])
-            if at < 0:
-                raise ConfigError(
-                    f"{path} {item['id']}: evidence not found in {doc_id}: {ev['text']!r}"
-                )
-            spans.append(Evidence(doc_id, at, at + len(ev["text"])))
-        out.append(
-            EvalQuestion(
-                item["id"], item["kind"], item["question"], bool(item["answerable"]), tuple(spans)
+    out: list[EvalQuestion] = []
+    seen: set[str] = set()
+    for number, item in enumerate(raw, start=1):
+        where = f"{path} item {number}"
+        if not isinstance(item, dict):
+            raise ConfigError(f"{where}: must be a mapping with question, answerable, evidence")
+        qid = str(item.get("id", f"#{number}"))
+        where = f"{path} {qid}"
+        if qid in seen:
+            raise ConfigError(f"{where}: the id is used twice; give each question its own")
+        seen.add(qid)
+        question = item.get("question")
+        if not isinstance(question, str) or not question.strip():
+            raise ConfigError(f"{where}: 'question' must be non-empty text")
+        evidence = item.get("evidence") or []
+        if not isinstance(evidence, list):
+            raise ConfigError(f"{where}: 'evidence' must be a list of {{doc_id, text}}")
+        answerable = item.get("answerable", bool(evidence))
+        if not isinstance(answerable, bool) or answerable != bool(evidence):
+            raise ConfigError(
+                f"{where}: 'answerable' must be true with evidence and false without, "
+                f"not {answerable!r} with {len(evidence)} evidence span(s)"
             )
-        )
+        spans = [_locate(ev, where, seeds_dir, texts) for ev in evidence]
+        kind = item.get("kind", "other" if answerable else "unanswerable")
+        if not isinstance(kind, str) or not kind.strip():
+            raise ConfigError(f"{where}: 'kind' must be text, e.g. lookup or paraphrase")
+        out.append(EvalQuestion(qid, kind, question, answerable, tuple(spans)))
     return out
+
+
+def _locate(ev: object, where: str, seeds_dir: Path, texts: dict[str, str]) -> Evidence:
+    """An evidence span ({doc_id, text}) as character offsets in its seed file."""
+    if not (isinstance(ev, dict) and isinstance(ev.get("doc_id"), str)):
+        raise ConfigError(f"{where}: each evidence item needs doc_id and text, not {ev!r}")
+    doc_id, text = ev["doc_id"], ev.get("text")
+    if not isinstance(text, str) or not text:
+        raise ConfigError(f"{where}: evidence in {doc_id} needs a non-empty 'text'")
+    if doc_id not in texts:
+        try:
+            texts[doc_id] = (seeds_dir / f"{doc_id}.txt").read_bytes().decode("utf-8")
+        except FileNotFoundError:
+            raise ConfigError(
+                f"{where}: no seed article {doc_id} ({seeds_dir / doc_id}.txt); doc_id is the "
+                "file name without .txt"
+            ) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{where}: cannot read {doc_id}: {_one_line(exc)}") from None
+    at = texts[doc_id].find(text)
+    if at < 0:
+        raise ConfigError(f"{where}: evidence not found in {doc_id}: {text!r}")
+    return Evidence(doc_id, at, at + len(text))
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
 
 
 def holds(doc_id: str, start: int, end: int, evidence: Sequence[Evidence]) -> bool:

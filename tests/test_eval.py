@@ -130,3 +130,67 @@ def test_spelling_variant_in_a_question_finds_the_same_passage(engine):
 def test_near_topic_question_the_articles_do_not_answer_is_not_found(engine, question):
     answer = engine.ask(question)
     assert not answer.found and answer.citations == ()
+
+
+# --- question files others write (a set the engine has never seen) ---------------------------
+
+GOOD_SPAN = "{doc_id: 000_086fd48e31ce2218, text: talks on June 2 in Istanbul}"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "has no questions"),
+        ("a: 1\n", "must be a YAML list of questions, not dict"),
+        ("- [1, 2\n", "cannot be read as UTF-8 YAML: while parsing a flow sequence"),
+        ("- just text\n", "item 1: must be a mapping"),
+        ("- id: q1\n  answerable: false\n", "q1: 'question' must be non-empty text"),
+        ("- id: q1\n  question: When?\n  answerable: true\n", "q1: 'answerable' must be true"),
+        (f"- id: q1\n  question: When?\n  answerable: false\n  evidence: [{GOOD_SPAN}]\n", "q1"),
+        ("- id: q1\n  question: When?\n  evidence: [{doc_id: nope, text: abc}]\n", "no seed"),
+        ("- id: q1\n  question: When?\n  evidence: [{doc_id: 000_086fd48e31ce2218}]\n", "'text'"),
+        ("- id: q1\n  question: When?\n  evidence: June 2\n", "'evidence' must be a list"),
+        ("- id: q1\n  question: A?\n- id: q1\n  question: B?\n", "q1: the id is used twice"),
+        (
+            "- id: q1\n  question: When?\n"
+            "  evidence: [{doc_id: 000_086fd48e31ce2218, text: xyz}]\n",
+            "q1: evidence not found in 000_086fd48e31ce2218: 'xyz'",
+        ),
+    ],
+)
+def test_a_malformed_question_file_is_named_not_a_traceback(tmp_path, content, message):
+    from index.errors import ConfigError
+
+    path = tmp_path / "questions.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("?", r"\?")) as err:
+        load_questions(path, ROOT / "seeds")
+    assert str(path) in str(err.value)
+
+
+def test_a_minimal_question_file_gets_its_defaults(tmp_path):
+    path = tmp_path / "questions.yaml"
+    path.write_text(
+        f"- question: When was the second Istanbul round?\n  evidence: [{GOOD_SPAN}]\n"
+        "- question: What is the capital of Australia?\n",
+        encoding="utf-8",
+    )
+    first, second = load_questions(path, ROOT / "seeds")
+    assert (first.qid, first.kind, first.answerable) == ("#1", "other", True)
+    assert first.evidence[0].doc_id == "000_086fd48e31ce2218"
+    assert (second.qid, second.kind, second.answerable, second.evidence) == (
+        "#2",
+        "unanswerable",
+        False,
+        (),
+    )
+
+
+def test_eval_command_reports_a_missing_set_in_one_line(tmp_path, capsys):
+    from bot.cli import main
+
+    (tmp_path / "questions.yaml").write_text("- question: Who?\n", encoding="utf-8")
+    code = main(["eval", "--eval-dir", str(tmp_path), "--set", "heldout"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert err.startswith(f"talkbot: {tmp_path / 'heldout.yaml'}: no such file;")
