@@ -131,6 +131,8 @@ def read_candidate(args: argparse.Namespace, settings: Settings) -> Candidate:
         "published": published,
         "author": args.author,
     }
+    if not source:
+        raise LibraryError("the source is empty; give an http(s) URL or a file path")
     if "://" in source:
         return candidate_from_page(fetch_article(source, limits), **meta)
     path = Path(source)

@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 from bot.textfmt import WIDTH, outlet_date
+from index.errors import TalkbotError
 from index.timeline import Timeline
 
 _DATE_COLUMN = 12  # "2025-05-15" and two spaces
@@ -46,6 +47,8 @@ def handler(args: argparse.Namespace) -> int:
     config = timeline_settings(settings)
     # Refuse bad input before the index and the model load.
     parse_bounds(args.since, args.until)
+    if args.chart is not None:
+        check_chart_file(args.chart)
     topic = args.topic if args.topic and args.topic.strip() else None
     if topic is not None:
         from index.engine import Engine
@@ -59,14 +62,37 @@ def handler(args: argparse.Namespace) -> int:
         data = load_current(IndexStore(settings.index_dir), model=settings.embedding.model)
         timeline = make_timeline(data, config, since=args.since, until=args.until)
     if args.chart is not None:
-        from bot.chart import render_chart
-
-        args.chart.write_bytes(render_chart(timeline))
+        save_chart(timeline, args.chart)
     if args.json:
         print(json.dumps(timeline.to_dict(), ensure_ascii=False))
     else:
         print(format_timeline(timeline))
     return 0
+
+
+class ChartFileError(TalkbotError):
+    """The chart cannot be written where it was asked for."""
+
+
+def check_chart_file(path: Path) -> None:
+    """Refuse a chart path that cannot work, before any timeline is made."""
+    if path.suffix.lower() != ".png":
+        raise ChartFileError(f"the chart is a PNG image; name the file {path.stem or 'chart'}.png")
+    if not path.parent.is_dir():
+        raise ChartFileError(f"cannot write {path}: there is no folder {path.parent}")
+    if path.is_dir():
+        raise ChartFileError(f"cannot write {path}: it is a folder; name a .png file")
+
+
+def save_chart(timeline: Timeline, path: Path) -> None:
+    """Draw ``timeline`` into ``path`` (PNG); ChartFileError if the file can't be written."""
+    from bot.chart import render_chart
+
+    check_chart_file(path)
+    try:
+        path.write_bytes(render_chart(timeline))
+    except OSError as exc:
+        raise ChartFileError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def format_timeline(timeline: Timeline) -> str:

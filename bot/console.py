@@ -155,23 +155,18 @@ class Console:
         return textfmt.format_answer(self.engine.ask(question))
 
     def timeline(self, arg: str) -> str:
-        from bot.cli_timeline import format_timeline
+        from bot.cli_timeline import check_chart_file, format_timeline, save_chart
         from index.timeline import parse_bounds
 
         args = self._parse("timeline", arg)
-        parse_bounds(args.since, args.until)  # bad dates are refused before any work
-        topic = " ".join(args.topic) or None
-        if args.chart is not None and args.chart.suffix.lower() != ".png":
-            raise UsageError(f"the chart is a PNG image; name the file {args.chart.stem}.png")
-        timeline = self.engine.timeline(topic, args.since, args.until)
+        # Bad dates and chart paths are refused before any work.
+        parse_bounds(args.since, args.until)
+        if args.chart is not None:
+            check_chart_file(args.chart)
+        timeline = self.engine.timeline(" ".join(args.topic) or None, args.since, args.until)
         text = format_timeline(timeline)
         if args.chart is not None:
-            from bot.chart import render_chart
-
-            try:
-                args.chart.write_bytes(render_chart(timeline))
-            except OSError as exc:
-                raise UsageError(f"cannot write {args.chart}: {exc.strerror}") from None
+            save_chart(timeline, args.chart)
             text += f"\n\nChart saved to {args.chart}"
         return text
 

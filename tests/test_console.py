@@ -129,6 +129,7 @@ def test_timeline_takes_a_date_range_and_saves_the_chart(console, tmp_path):
         ("/timeline --since 2025-07 --until 2025-05", "Sorry: since 2025-07 is after until"),
         ("/timeline Istanbul --chart out.jpg", "Sorry: the chart is a PNG image; name the file"),
         ("/timeline --since", "Sorry: argument --since: expected one argument"),
+        ("/timeline --chart /no/such/folder/t.png", "Sorry: cannot write /no/such/folder/t.png"),
     ],
 )
 def test_bad_timeline_options_are_explained(console, line, message):

@@ -103,6 +103,7 @@ def test_add_file_prints_what_changed(cli, built_copy, tmp_path):
         (("add", "{site}/missing"), "returned HTTP 404"),
         (("add", "{site}/to-private"), "a private address"),
         (("add", "{tmp}/nowhere.txt"), "no such file"),
+        (("add", " "), "the source is empty; give an http(s) URL or a file path"),
         (("add", "{seed}"), f"duplicates article {SEED}"),
         (("remove", "nope"), "no article 'nope'"),
     ],

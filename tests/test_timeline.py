@@ -410,6 +410,25 @@ def test_cli_errors_are_one_line(engine, settings, monkeypatch, capsys) -> None:
     assert err == "talkbot: since 2025-09 is after until 2025-06; swap them or widen the range\n"
 
 
+@pytest.mark.parametrize(
+    ("chart", "message"),
+    [
+        ("{tmp}/no/t.png", "cannot write {tmp}/no/t.png: there is no folder {tmp}/no"),
+        ("{tmp}/t.jpg", "the chart is a PNG image; name the file t.png"),
+        ("{tmp}/a.png", "cannot write {tmp}/a.png: it is a folder; name a .png file"),
+    ],
+)
+def test_cli_refuses_a_chart_file_it_cannot_write(
+    engine, settings, tmp_path, monkeypatch, capsys, chart, message
+) -> None:
+    monkeypatch.setenv(DATA_DIR_ENV, str(settings.data_dir))
+    (tmp_path / "a.png").mkdir()
+    argv = ["--config", str(CONFIG), "timeline", "--chart", chart.format(tmp=tmp_path)]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"talkbot: {message.format(tmp=tmp_path)}\n"
+
+
 def test_cli_with_a_topic_end_to_end(engine, settings, tmp_path) -> None:
     # The one subprocess: the installed entry point, the model load, the chart file.
     env = {**os.environ, DATA_DIR_ENV: str(settings.data_dir)}
