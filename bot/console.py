@@ -180,41 +180,44 @@ class Console:
         )
 
     def add(self, arg: str) -> str:
-        from bot.cli_moderation import audited, read_candidate, result_lines
-        from index.library import Library
+        from bot.cli_moderation import read_candidate
 
         args = self._parse("add", arg)
-        settings = self.engine.settings
 
         def run():
-            fetching = "://" in args.source
-            self._progress(f"{'fetching' if fetching else 'reading'} {args.source.strip()}")
-            candidate = read_candidate(args, settings)
-            library = Library(settings, self.engine.embedder.count_tokens)
-            return library.add(candidate, lambda: self.engine.refresh(progress=self._progress))
+            verb = "fetching" if "://" in args.source else "reading"
+            self._progress(f"{verb} {args.source.strip()}")
+            candidate = read_candidate(args, self.engine.settings)
+            return self._library().add(candidate, self._refresh_for_library)
 
-        try:
-            added = audited(settings, "add", args.source, run, via="console")
-        except TalkbotError as exc:
-            return f"Nothing added: {exc}"
-        return "\n".join(result_lines(added))
+        return self._change("add", args.source, run, refused="Nothing added")
 
     def remove(self, arg: str) -> str:
-        from bot.cli_moderation import audited, result_lines
-        from index.library import Library
-
         args = self._parse("remove", arg)
-        settings = self.engine.settings
 
         def run():
-            library = Library(settings, self.engine.embedder.count_tokens)
-            return library.remove(args.doc_id, lambda: self.engine.refresh(progress=self._progress))
+            return self._library().remove(args.doc_id, self._refresh_for_library)
+
+        return self._change("remove", args.doc_id, run, refused="Nothing removed")
+
+    def _change(self, action: str, target: str, run: Callable, refused: str) -> str:
+        """Run a library change on the record (audit log, via console); say what happened."""
+        from bot.cli_moderation import audited, result_lines
 
         try:
-            removed = audited(settings, "remove", args.doc_id, run, via="console")
+            result = audited(self.engine.settings, action, target, run, via="console")
         except TalkbotError as exc:
-            return f"Nothing removed: {exc}"
-        return "\n".join(result_lines(removed))
+            return f"{refused}: {exc}"
+        return "\n".join(result_lines(result))
+
+    def _library(self):
+        from index.library import Library
+
+        return Library(self.engine.settings, self.engine.embedder.count_tokens)
+
+    def _refresh_for_library(self):
+        # The library refreshes inside its own lock; the engine then serves the new build.
+        return self.engine.refresh(progress=self._progress)
 
     def _parse(self, command: str, arg: str) -> argparse.Namespace:
         return self.parsers[command].parse_args(split_words(command, arg))
