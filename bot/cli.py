@@ -150,6 +150,7 @@ def _unusable_build(store) -> str | None:
     than start a bot that cannot load it.
     """
     from index.errors import IndexInvalidError
+    from index.inputs import read_stamp
     from index.store import FORMAT_VERSION, read_manifest
 
     folder = store.current_build()
@@ -161,6 +162,9 @@ def _unusable_build(store) -> str | None:
         return str(exc)
     if manifest.format_version != FORMAT_VERSION:
         return f"{folder} is format {manifest.format_version}, this version reads {FORMAT_VERSION}"
+    stamp = read_stamp(folder)
+    if stamp is not None and not stamp.outputs_intact(folder):
+        return f"{folder} has lost or truncated files since it was written"
     return None
 
 

@@ -188,9 +188,14 @@ def _build_locked(
     dense_config = dense_settings(settings)
     settings_hash = _settings_hash(settings, fingerprint, dense_config)
     serving = _serving_manifest(store)
-    stamp = read_stamp(store.builds / serving.build_id) if incremental and serving else None
+    serving_folder = store.builds / serving.build_id if serving else None
+    stamp = read_stamp(serving_folder) if incremental and serving_folder else None
+    # A serving build that lost or truncated a file is never "unchanged": it is built
+    # again (reusing what still loads) instead of being reported current while damaged.
+    # Without a stamp there is nothing to check against, and the manifest is trusted.
+    intact = stamp is None or stamp.outputs_intact(serving_folder)
     current = (settings.seeds_dir, settings.sources_file, settings_hash)
-    if stamp is not None and serving is not None and stamp.is_current(*current):
+    if stamp is not None and serving is not None and intact and stamp.is_current(*current):
         # The same bytes as the serving build's: no parsing, no new build, no swap.
         store.collect_garbage()  # what an interrupted refresh may have left
         return _unchanged_report(store, serving, stamp.warnings, started)
@@ -204,7 +209,12 @@ def _build_locked(
         sources=stamp.parsed_sources(sources_sha256) if stamp is not None else None,
     )
     before = serving.articles if serving is not None else {}
-    if incremental and serving is not None and _nothing_changed(serving, corpus, settings_hash):
+    if (
+        incremental
+        and serving is not None
+        and intact
+        and _nothing_changed(serving, corpus, settings_hash)
+    ):
         # Reading and hashing the files was all it took: no new build, nothing to swap.
         store.collect_garbage()  # what an interrupted refresh may have left
         return _unchanged_report(store, serving, corpus.warnings, started)
@@ -321,7 +331,8 @@ def _build_locked(
         data = replace(data, events=dated.events)
         progress("writing the new index")
         save_build(partial, data)
-        write_stamp(partial, InputStamp.of(corpus, sources_sha256, settings_hash))
+        new_stamp = InputStamp.of(corpus, sources_sha256, settings_hash)
+        write_stamp(partial, new_stamp.with_outputs(partial))
         # CURRENT must never name a build that fails to load: load it as a server would.
         progress("checking the new index")
         load_build(partial, model=embedder.name, dimension=dim)

@@ -20,14 +20,14 @@ import datetime
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from index.corpus import ARTICLE_SUFFIXES, Corpus
 
 STAMP_FILE = "inputs.json"
-STAMP_FORMAT = 2  # 2: with the parsed sources
+STAMP_FORMAT = 3  # 2: with the parsed sources; 3: with the sizes of the build's files
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,25 @@ class InputStamp:
     warnings: tuple[str, ...]  # what reading the corpus warned about
     # sources.yaml as the build parsed it (file name -> metadata).
     sources: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # The build's own files (path in the build folder -> size in bytes) as written, so a
+    # refresh never reports a build that lost or truncated a file as current.
+    outputs: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, corpus: Corpus, sources_sha256: str | None, settings_hash: str) -> InputStamp:
         files = {a.filename: a.content_hash for a in corpus.articles}
         return cls(settings_hash, sources_sha256, files, corpus.warnings, corpus.sources)
+
+    def with_outputs(self, folder: Path) -> InputStamp:
+        """This stamp recording the files ``folder`` holds now (written before the stamp)."""
+        return replace(self, outputs=output_sizes(folder))
+
+    def outputs_intact(self, folder: Path) -> bool:
+        """Whether every file the build wrote is still there at the size it was written."""
+        try:
+            return all((folder / n).stat().st_size == size for n, size in self.outputs.items())
+        except OSError:
+            return False
 
     def parsed_sources(self, sources_sha256: str | None) -> Mapping[str, Mapping[str, Any]] | None:
         """The parsed sources.yaml if its bytes are still the ones parsed, else None."""
@@ -67,6 +81,15 @@ class InputStamp:
         return all(file_sha256(seeds_dir / n) == self.files[n] for n in names)
 
 
+def output_sizes(folder: Path) -> dict[str, int]:
+    """Every file under a build folder but the stamp, with its size."""
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_size
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != STAMP_FILE
+    }
+
+
 def file_sha256(path: Path) -> str | None:
     """The sha256 of a file's bytes; None when it cannot be read (absent, unreadable)."""
     try:
@@ -82,6 +105,7 @@ def write_stamp(folder: Path, stamp: InputStamp) -> None:
         "sources_sha256": stamp.sources_sha256,
         "files": stamp.files,
         "warnings": list(stamp.warnings),
+        "outputs": dict(stamp.outputs),
         "sources": {
             name: {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in e.items()}
             for name, e in stamp.sources.items()
@@ -104,6 +128,7 @@ def read_stamp(folder: Path) -> InputStamp | None:
             files,
             tuple(str(w) for w in raw["warnings"]),
             {str(name): _entry(e) for name, e in raw["sources"].items()},
+            {str(name): int(size) for name, size in raw["outputs"].items()},
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

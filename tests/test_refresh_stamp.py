@@ -9,9 +9,13 @@ from __future__ import annotations
 import os
 import shutil
 
+import pytest
+
 from index.build import build_index
 from index.inputs import STAMP_FILE, read_stamp
 from index.store import IndexStore
+
+pytest_plugins = ("tests.moderation_fixtures",)
 
 
 def build(settings, embedder, *, incremental: bool):
@@ -81,6 +85,52 @@ def test_a_damaged_stamp_is_ignored_not_trusted(corpus_copy, embedder):
     assert read_stamp(report.folder) is None
     again = build(corpus_copy, embedder, incremental=True)  # falls back to parsing everything
     assert again.build_id == report.build_id and again.embedded_passages == 0
+
+
+def serving_folder(settings):
+    return IndexStore(settings.index_dir).current_build()
+
+
+def test_the_stamp_records_every_file_of_the_build_and_serving_leaves_them(built_copy, embedder):
+    from index.engine import Engine
+
+    folder = serving_folder(built_copy)
+    stamp = read_stamp(folder)
+    files = sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != STAMP_FILE
+    )
+    assert sorted(stamp.outputs) == files and "articles.json" in files
+    engine = Engine.open(built_copy, embedder)
+    assert engine.ask("What did Putin propose in May?").found
+    engine.timeline("Istanbul talks")
+    assert stamp.outputs_intact(folder)  # answering wrote nothing into the build
+
+
+@pytest.mark.parametrize(
+    ("name", "damage"), [("articles.json", "delete"), ("passage_vectors.npy", "truncate")]
+)
+def test_a_refresh_rebuilds_a_damaged_serving_build_instead_of_calling_it_current(
+    built_copy, embedder, name, damage
+):
+    from index.engine import Engine
+
+    folder = serving_folder(built_copy)
+    path = folder / name
+    if damage == "delete":
+        path.unlink()
+    else:
+        os.truncate(path, path.stat().st_size // 2)
+    assert not read_stamp(folder).outputs_intact(folder)
+
+    again = build(built_copy, embedder, incremental=True)
+    assert again.folder != folder  # a new build, not "unchanged"
+    assert read_stamp(again.folder).outputs_intact(again.folder)
+    answer = Engine.open(built_copy, embedder).ask("What did Putin propose in May?")
+    assert answer.found and answer.citations
+    # And now that it is whole again, the next refresh has nothing to do.
+    assert build(built_copy, embedder, incremental=True).build_id == again.build_id
 
 
 def test_a_refresh_reuses_the_parsed_sources_only_for_the_same_bytes(corpus_copy, embedder):

@@ -13,6 +13,8 @@ from index.errors import CorpusError, IndexInvalidError, IndexMissingError
 from index.store import IndexStore, load_build, load_current
 from tests.build_copy import copy_build, edit_manifest
 
+pytest_plugins = ("tests.moderation_fixtures",)
+
 
 def test_save_load_round_trip_gives_the_same_results(engine, settings, embedder):
     before = engine.search("Kerch Bridge attack", 5)
@@ -163,3 +165,12 @@ def test_build_if_missing_treats_an_older_format_as_missing(corpus_copy, embedde
     assert "is format 1, this version reads" in (_unusable_build(store) or "")
     (report.folder / "manifest.json").write_text("{")
     assert "damaged" in (_unusable_build(store) or "")
+
+
+def test_build_if_missing_treats_a_build_that_lost_a_file_as_missing(built_copy):
+    from bot.cli import _unusable_build
+
+    store = IndexStore(built_copy.index_dir)
+    assert _unusable_build(store) is None
+    (store.current_build() / "events.json").unlink()
+    assert "has lost or truncated files" in (_unusable_build(store) or "")
