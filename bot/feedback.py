@@ -125,15 +125,19 @@ class FeedbackStore:
             try:
                 row = json.loads(line)
                 vote, question = row["vote"], row["question"]
-            except (ValueError, KeyError, TypeError):
+            except (ValueError, KeyError, TypeError, RecursionError):
                 # A torn last line after a crash should not hide the rest of the votes.
-                skipped += 1
-                continue
-            if vote not in ("up", "down") or not isinstance(question, str):
                 skipped += 1
                 continue
             # Votes without a message id (none today) each count once.
             key = (row.get("message_id") or f"line{i}", row.get("user_id"))
+            if (
+                vote not in ("up", "down")
+                or not isinstance(question, str)
+                or not all(isinstance(k, str | int | None) for k in key)
+            ):
+                skipped += 1  # not a line this bot wrote: ids are numbers or text
+                continue
             latest[key] = row
         per_question: dict[str, Counter[str]] = {}
         for row in latest.values():

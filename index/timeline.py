@@ -78,7 +78,9 @@ def period(value: datetime.date, precision: str) -> DateRange:
     if precision == "year":
         return DateRange(datetime.date(value.year, 1, 1), datetime.date(value.year, 12, 31))
     if precision == "month":
-        following = datetime.date(value.year + value.month // 12, value.month % 12 + 1, 1)
+        if value.month == 12:  # December ends on the 31st, in year 9999 as in any other
+            return DateRange(value.replace(day=1), value.replace(day=31))
+        following = datetime.date(value.year, value.month + 1, 1)
         return DateRange(value.replace(day=1), following - datetime.timedelta(days=1))
     return DateRange(value, value)
 

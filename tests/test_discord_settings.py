@@ -99,6 +99,18 @@ def test_feedback_summary_counts_last_vote_per_user_and_message(tmp_path: Path) 
     assert "👎 2" in format_summary(summary, store.path)
 
 
+def test_feedback_lines_the_bot_did_not_write_are_skipped_not_fatal(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "feedback.jsonl")
+    store.record(FeedbackEntry.from_answer(answer(), "up", 1, 100))
+    with store.path.open("a") as f:
+        f.write('{"vote": "down", "question": "Q?", "message_id": [1], "user_id": 2}\n')
+        f.write('{"vote": "down", "question": "Q?", "message_id": 3, "user_id": {"a": 1}}\n')
+        f.write("[" * 100_000 + "\n")  # nesting deeper than the JSON parser's recursion
+        f.write('["vote", "up"]\n')
+    summary = store.summary()
+    assert (summary.up, summary.down, summary.skipped_lines) == (1, 0, 4)
+
+
 def test_feedback_summary_of_nothing(tmp_path: Path) -> None:
     summary = FeedbackStore(tmp_path / "none.jsonl").summary()
     assert summary.total == 0

@@ -304,6 +304,10 @@ def test_parse_bound_precisions() -> None:
     assert parse_bound("2025", "since").last == datetime.date(2025, 12, 31)
     assert parse_bound(" 2025-02 ", "since").last == datetime.date(2025, 2, 28)
     assert parse_bound("2024-02-29", "until").first == datetime.date(2024, 2, 29)
+    # The last months the calendar has: December's end is not found via next January.
+    assert parse_bound("9999-12", "since").last == datetime.date(9999, 12, 31)
+    assert parse_bound("2025-12", "until").last == datetime.date(2025, 12, 31)
+    assert parse_bound("9999", "until").last == datetime.date(9999, 12, 31)
 
 
 # --- corpora of our own: no publication date, no dates at all --------------------------------
