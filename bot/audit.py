@@ -80,7 +80,10 @@ class AuditLog:
             outcome=outcome,
             detail=" ".join(detail.split())[:2000],
         )
-        line = (json.dumps(entry.to_dict(), ensure_ascii=False) + "\n").encode("utf-8")
+        # A shell argument that is not UTF-8 (os.fsencode surrogates) is kept, escaped.
+        line = (json.dumps(entry.to_dict(), ensure_ascii=False) + "\n").encode(
+            "utf-8", "backslashreplace"
+        )
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from dataclasses import replace
 
@@ -82,3 +83,20 @@ def test_audit_log_appends_whole_lines_from_many_threads(tmp_path):
         log.record(
             via="cli", user_id=1, user_name="u", action="add", target="", outcome="maybe", detail=""
         )
+
+
+def test_audit_log_keeps_a_shell_argument_that_is_not_utf8(tmp_path):
+    log = AuditLog(tmp_path / "audit.jsonl")
+    target = os.fsdecode(b"/tmp/n\xff.txt")  # how Python hands over such an argv entry
+    log.record(
+        via="cli",
+        user_id=0,
+        user_name="root",
+        action="add",
+        target=target,
+        outcome="refused",
+        detail=f"{target}: no such file",
+    )
+    (entry,) = log.entries()
+    assert entry.target == target and entry.outcome == "refused"
+    (tmp_path / "audit.jsonl").read_bytes().decode("utf-8")  # the file stays valid UTF-8
