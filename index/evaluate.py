@@ -133,7 +133,7 @@ def load_questions(path: Path, seeds_dir: Path) -> list[EvalQuestion]:
             f"{path}: no such file; the evaluation folder (--eval-dir, default {EVAL_DIR}) "
             f"must hold {' and '.join(SETS.values())}"
         ) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, RecursionError) as exc:
         raise ConfigError(f"{path}: cannot be read as UTF-8 YAML: {_one_line(exc)}") from None
     if raw is None or raw == []:
         raise ConfigError(f"{path}: has no questions; tests/eval/README.md shows the fields")

@@ -513,7 +513,7 @@ def _raw_sources(path: Path) -> dict[str, Any]:
 def _parses_to(text: str, wanted: Mapping[str, Any]) -> bool:
     try:
         parsed = yaml.safe_load(text) or {}
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError, RecursionError):
         return False
     return isinstance(parsed, dict) and {str(k): v for k, v in parsed.items()} == dict(wanted)
 

@@ -28,3 +28,11 @@ def read_yaml(path: Path, error: type[TalkbotError], what: str = "the file") -> 
         raise error(f"{path}: malformed YAML{where}: {problem}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{path}: cannot read {what}: {exc}") from None
+    except (ValueError, OverflowError) as exc:
+        # A plain scalar YAML reads as a date (published: 2025-02-30) but is no real date.
+        raise error(
+            f"{path}: a value that YAML reads as a date is not a real date ({exc}); "
+            "fix it, or quote it to keep it as text"
+        ) from None
+    except RecursionError:
+        raise error(f"{path}: malformed YAML: nested too deeply to read") from None

@@ -77,6 +77,7 @@ def test_empty_seeds_folder(tmp_path):
         ("- just\n- a list\n", "must map file names"),
         ("000_086fd48e31ce2218.txt:\n  published: 4 June\n", "published.*YYYY-MM-DD"),
         ("000_086fd48e31ce2218.txt:\n  colour: red\n", "unknown key 'colour'"),
+        ("000_086fd48e31ce2218.txt:\n  published: 2025-02-30\n", "not a real date.*quote it"),
     ],
 )
 def test_bad_sources_yaml(tmp_path, yaml_text, message):

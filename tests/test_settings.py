@@ -42,6 +42,8 @@ def test_data_dir_env_overrides(tmp_path, monkeypatch):
         ("embedding:\n  allow_download: sometimes\n", "must be true or false"),
         ("data_dir: 3\n", "'data_dir' must be a path"),
         ("cleaning:\n  patterns: ['(unclosed']\n", "not a valid regular expression"),
+        ("discord:\n  sync_guild: 2025-02-30\n", "YAML reads as a date is not a real date"),
+        ("search: " + "[" * 20_000 + "\n", "malformed YAML"),
     ],
 )
 def test_config_errors_name_file_key_and_problem(tmp_path, text, message):
