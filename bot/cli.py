@@ -32,6 +32,15 @@ def main(argv: list[str] | None = None) -> int:
     except TalkbotError as exc:
         print(f"talkbot: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except OSError as exc:
+        # A path the settings name is not usable (a file where a folder should be, a
+        # lock file that is a folder...): say which and why, not a traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(
+            f"talkbot: {where}{exc.strerror or exc}; check data_dir and seeds_dir in the config",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("", file=sys.stderr)
         return 130

@@ -54,6 +54,13 @@ def load_corpus(
     files = sorted(
         p for p in seeds_dir.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
     )
+    for p in files:
+        try:
+            p.name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise CorpusError(
+                f"{seeds_dir}: the file name {p.name!r} is not UTF-8; rename it"
+            ) from None
     if not files:
         raise CorpusError(
             f"{seeds_dir}: no article files (*.txt, *.md); add articles before building the index"

@@ -70,7 +70,18 @@ class Manifest:
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Manifest:
-        return cls(**{k: raw[k] for k in cls.__dataclass_fields__ if k in raw})
+        """The manifest of ``raw``; TypeError when a field has the wrong shape (damaged)."""
+        manifest = cls(**{k: raw[k] for k in cls.__dataclass_fields__ if k in raw})
+        counts = (manifest.format_version, manifest.dimension, manifest.passages)
+        if not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in counts + (manifest.sentences,)
+        ):
+            raise TypeError("format_version, dimension, passages and sentences must be numbers")
+        if not isinstance(manifest.articles, dict) or not all(
+            isinstance(info, dict) for info in manifest.articles.values()
+        ):
+            raise TypeError("articles must map each doc_id to its record")
+        return manifest
 
 
 @dataclass(frozen=True)
@@ -126,7 +137,7 @@ class IndexStore:
             name = self.pointer.read_text(encoding="utf-8").strip()
         except FileNotFoundError:
             return None
-        except OSError as exc:
+        except (OSError, UnicodeDecodeError) as exc:
             raise IndexInvalidError(f"{self.pointer}: cannot read: {exc}; {REBUILD_HINT}") from None
         if not name or "/" in name or name.startswith("."):
             raise IndexInvalidError(f"{self.pointer}: damaged (names '{name}'); {REBUILD_HINT}")
@@ -272,6 +283,11 @@ def load_build(folder: Path, *, model: str, dimension: int | None = None) -> Ind
         raise IndexInvalidError(
             f"{folder}: {dense.ntotal} vectors and {lexical.size} BM25 rows for "
             f"{manifest.passages} passages; the index is damaged; {REBUILD_HINT}"
+        )
+    if sorted(a.doc_id for a in articles) != sorted(manifest.articles):
+        raise IndexInvalidError(
+            f"{folder}: articles.json holds {len(articles)} articles, the manifest lists "
+            f"{len(manifest.articles)} others; the index is damaged; {REBUILD_HINT}"
         )
     if len(terms) != manifest.sentences:
         raise IndexInvalidError(

@@ -85,3 +85,12 @@ def test_bad_sources_yaml(tmp_path, yaml_text, message):
     sources.write_text(yaml_text, encoding="utf-8")
     with pytest.raises(CorpusError, match=message):
         load_corpus(seeds, sources)
+
+
+def test_a_seed_file_name_that_is_not_utf8_is_named(tmp_path):
+    import os
+
+    seeds, sources = copy_corpus(tmp_path)
+    (seeds / os.fsdecode(b"n\xff.txt")).write_text("A story.\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"file name 'n\\udcff.txt' is not UTF-8; rename it"):
+        load_corpus(seeds, sources)

@@ -153,6 +153,50 @@ def test_corrupt_manifest_is_reported_as_damage(engine, tmp_path):
         load_build(copy, model=engine.data.manifest.model)
 
 
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda m: m.update(articles=["x"]), "manifest.json: damaged.*articles must map"),
+        (lambda m: m["articles"].update(x="y"), "manifest.json: damaged.*articles must map"),
+        (lambda m: m.update(passages="many"), "manifest.json: damaged.*must be numbers"),
+    ],
+)
+def test_a_manifest_of_the_wrong_shape_is_damage(engine, tmp_path, damage, message):
+    copy = copy_build(engine.data.folder, tmp_path)
+    edit_manifest(copy, damage)
+    with pytest.raises(IndexInvalidError, match=message):
+        load_build(copy, model=engine.data.manifest.model)
+
+
+def test_articles_json_that_disagrees_with_the_manifest_is_damage(engine, tmp_path):
+    copy = copy_build(engine.data.folder, tmp_path)
+    (copy / "articles.json").write_text("{}")  # loads, but holds no article
+    with pytest.raises(IndexInvalidError, match="articles.json holds 0 articles.*damaged"):
+        load_build(copy, model=engine.data.manifest.model)
+
+
+def test_a_current_pointer_that_is_not_text_is_damage(tmp_path):
+    store = IndexStore(tmp_path / "index")
+    store.root.mkdir()
+    store.pointer.write_bytes(b"\xff\xfe")
+    with pytest.raises(IndexInvalidError, match="CURRENT: cannot read.*talkbot index build"):
+        store.current_build()
+
+
+def test_an_unusable_data_folder_is_one_line_from_the_cli(tmp_path, capsys, monkeypatch):
+    from bot.cli import main
+    from index.settings import DATA_DIR_ENV
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "index").write_text("a file where the index folder goes")
+    monkeypatch.setenv(DATA_DIR_ENV, str(data))
+    assert main(["index", "refresh"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"talkbot: {data / 'index'}: ") and "Traceback" not in err
+    assert err.count("\n") == 1
+
+
 def test_build_if_missing_treats_an_older_format_as_missing(corpus_copy, embedder):
     from bot.cli import _unusable_build
     from index.build import build_index
