@@ -9,6 +9,7 @@ are kept raw in :attr:`Settings.raw` for the front end to validate.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -226,7 +227,14 @@ def _coerce(value: Any, default: Any, where: str) -> Any:
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"{where} must be a number, not {value!r}")
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            # .nan would make every comparison false: a threshold silently off, weights void.
+            raise ConfigError(f"{where} must be a finite number, not {value!r}")
+        return number
     if isinstance(default, str):
         if not isinstance(value, str):
             raise ConfigError(f"{where} must be a string, not {value!r}")

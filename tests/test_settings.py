@@ -40,6 +40,8 @@ def test_data_dir_env_overrides(tmp_path, monkeypatch):
         ("search:\n  fusion: max\n", "'search.fusion' must be 'rrf' or 'weighted'"),
         ("chunking:\n  max_tokens: 512\n", "'chunking.max_tokens' must be between 8 and 256"),
         ("embedding:\n  allow_download: sometimes\n", "must be true or false"),
+        ("answer:\n  nf_threshold: .nan\n", "'answer.nf_threshold' must be a finite number"),
+        ("answer:\n  w_similarity: -.inf\n", "'answer.w_similarity' must be a finite number"),
         ("data_dir: 3\n", "'data_dir' must be a path"),
         ("cleaning:\n  patterns: ['(unclosed']\n", "not a valid regular expression"),
         ("discord:\n  sync_guild: 2025-02-30\n", "YAML reads as a date is not a real date"),
