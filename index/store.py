@@ -72,10 +72,9 @@ class Manifest:
     def from_dict(cls, raw: dict[str, Any]) -> Manifest:
         """The manifest of ``raw``; TypeError when a field has the wrong shape (damaged)."""
         manifest = cls(**{k: raw[k] for k in cls.__dataclass_fields__ if k in raw})
-        counts = (manifest.format_version, manifest.dimension, manifest.passages)
-        if not all(
-            isinstance(n, int) and not isinstance(n, bool) for n in counts + (manifest.sentences,)
-        ):
+        m = manifest
+        counts = (m.format_version, m.dimension, m.passages, m.sentences)
+        if not all(isinstance(n, int) and not isinstance(n, bool) for n in counts):
             raise TypeError("format_version, dimension, passages and sentences must be numbers")
         if not isinstance(manifest.articles, dict) or not all(
             isinstance(info, dict) for info in manifest.articles.values()
@@ -284,10 +283,13 @@ def load_build(folder: Path, *, model: str, dimension: int | None = None) -> Ind
             f"{folder}: {dense.ntotal} vectors and {lexical.size} BM25 rows for "
             f"{manifest.passages} passages; the index is damaged; {REBUILD_HINT}"
         )
-    if sorted(a.doc_id for a in articles) != sorted(manifest.articles):
+    # A set, not a sort: this runs at every cold start, over every article.
+    if len(articles) != len(manifest.articles) or manifest.articles.keys() != {
+        a.doc_id for a in articles
+    }:
         raise IndexInvalidError(
-            f"{folder}: articles.json holds {len(articles)} articles, the manifest lists "
-            f"{len(manifest.articles)} others; the index is damaged; {REBUILD_HINT}"
+            f"{folder}: articles.json holds {len(articles)} articles, which are not the "
+            f"{len(manifest.articles)} the manifest lists; the index is damaged; {REBUILD_HINT}"
         )
     if len(terms) != manifest.sentences:
         raise IndexInvalidError(

@@ -171,7 +171,9 @@ def test_a_manifest_of_the_wrong_shape_is_damage(engine, tmp_path, damage, messa
 def test_articles_json_that_disagrees_with_the_manifest_is_damage(engine, tmp_path):
     copy = copy_build(engine.data.folder, tmp_path)
     (copy / "articles.json").write_text("{}")  # loads, but holds no article
-    with pytest.raises(IndexInvalidError, match="articles.json holds 0 articles.*damaged"):
+    with pytest.raises(
+        IndexInvalidError, match="articles.json holds 0 articles, which are not the 5.*damaged"
+    ):
         load_build(copy, model=engine.data.manifest.model)
 
 
