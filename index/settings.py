@@ -87,6 +87,10 @@ class AnswerSettings:
     # Added when the question asks for a quantity, person, date or place (by its wording)
     # and the sentence holds one the question does not already name.
     w_answer_type: float = 0.0
+    # The first excerpt shows the best sentence with its more relevant neighbour (the
+    # sentence before or after it, only whitespace between) when the two fit in this many
+    # characters; 0 quotes the sentence alone.
+    lead_context_chars: int = 0
     # The not-found rule: answer when
     #   nf_similarity*cosine + nf_coverage*coverage - nf_unknown*unknown - nf_count*mismatch
     # is at least nf_threshold (docs/quality.md explains the signals).
@@ -285,6 +289,11 @@ def _check_ranges(s: Settings) -> None:
         (0.0 < s.answer.keep_ratio <= 1.0, "answer.keep_ratio", "must be in (0, 1]"),
         (1 <= s.answer.max_sentences <= 10, "answer.max_sentences", "must be between 1 and 10"),
         (s.answer.max_question_chars >= 10, "answer.max_question_chars", "must be at least 10"),
+        (
+            0 <= s.answer.lead_context_chars <= 2000,
+            "answer.lead_context_chars",
+            "must be between 0 and 2000",
+        ),
         (0.0 <= s.answer.mmr_lambda <= 1.0, "answer.mmr_lambda", "must be between 0 and 1"),
         (
             0.0 < s.answer.duplicate_similarity <= 1.0,

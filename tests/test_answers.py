@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from index.engine import Engine
 from index.errors import QuestionError
 
 QUESTIONS = [
@@ -110,10 +113,58 @@ def test_answering_costs_one_model_call(engine):
     assert len(calls) == 1
 
 
-def test_excerpts_are_a_sentence_each(engine):
-    answer = engine.ask("What did Zelenskyy say about meeting Putin?")
-    assert answer.found and len(answer.citations) <= engine.settings.answer.max_sentences
-    assert all(len(c.excerpt) <= 600 for c in answer.citations)
+def _sentences_in(data, citation) -> list[int]:
+    doc = data.doc_index[citation.doc_id]
+    rows = data.sentences
+    return [
+        sid
+        for sid in range(len(rows))
+        if rows[sid, 0] == doc and citation.start <= rows[sid, 1] and rows[sid, 2] <= citation.end
+    ]
+
+
+def test_excerpts_are_a_sentence_each_and_the_first_may_bring_its_neighbour(engine):
+    data, limit = engine.data, engine.settings.answer.lead_context_chars
+    assert limit > 0, "the configured pipeline quotes the lead sentence in context"
+    pairs = 0
+    for question in QUESTIONS:
+        answer = engine.ask(question)
+        assert answer.found and len(answer.citations) <= engine.settings.answer.max_sentences
+        for citation in answer.citations:
+            inside = _sentences_in(data, citation)
+            # Whole sentences: the excerpt starts where its first sentence starts and ends
+            # where its last one ends.
+            assert data.sentences[inside[0], 1] == citation.start, question
+            assert data.sentences[inside[-1], 2] == citation.end, question
+            if citation.n > 1:
+                assert len(inside) == 1, question
+        lead = _sentences_in(data, answer.citations[0])
+        assert len(lead) in (1, 2), question
+        if len(lead) == 2:
+            pairs += 1
+            gap = data.articles[data.sentences[lead[0], 0]].text[
+                data.sentences[lead[0], 2] : data.sentences[lead[1], 1]
+            ]
+            assert not gap.strip() and len(answer.citations[0].excerpt) <= limit, question
+        # The neighbour is not quoted a second time.
+        spans = [(c.doc_id, c.start, c.end) for c in answer.citations]
+        for i, (doc, start, end) in enumerate(spans):
+            for other in spans[i + 1 :]:
+                assert not (doc == other[0] and start < other[2] and other[1] < end), question
+    assert pairs >= len(QUESTIONS) // 2, "most lead sentences have a neighbour that fits"
+
+
+def test_the_neighbour_brings_the_answer_a_scene_setting_sentence_lacks(engine):
+    question = "How did Tehran respond to claims it was shipping missile launchers to Moscow?"
+    alone = replace(engine.settings.answer, lead_context_chars=0)
+    sentence_only = Engine(replace(engine.settings, answer=alone), engine.embedder, engine.data)
+
+    lead_alone = sentence_only.ask(question).citations[0]
+    assert "Iran has already delivered" in lead_alone.excerpt
+    assert len(_sentences_in(engine.data, lead_alone)) == 1
+    lead = engine.ask(question).citations[0]
+    assert lead.excerpt.startswith(lead_alone.excerpt) or lead.excerpt.endswith(lead_alone.excerpt)
+    assert "Tehran has denied the reports" in lead.excerpt
 
 
 def test_first_passage_of_a_sentence_matches_a_full_scan(engine):
