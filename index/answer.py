@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.dates import find_dates
-from index.lexical import Tokenizer
+from index.lexical import STOPWORDS, Tokenizer, fold
 from index.records import Answer, Citation, Sentence
 from index.search import Query, Retrieval
 from index.sentence_table import SentenceTable
@@ -32,6 +32,8 @@ from index.settings import AnswerSettings
 from index.store import IndexData
 
 NOT_FOUND = "The indexed articles don't answer that question."
+NOT_ENGLISH = "They are in English: if you asked in another language, try asking in English."
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
 _SPACE = re.compile(r"\s+")
 _COUNT_QUESTION = re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|share)\b", re.I)
 # What kind of thing a question asks for, from its wording alone (no per-question rules).
@@ -85,13 +87,40 @@ def compose_answer(
 ) -> Answer:
     candidates = score_sentences(data, query, retrieval, settings, tokenizer)
     if not candidates:
-        return Answer(query.text, False, NOT_FOUND, (), reason=NOT_FOUND)
+        return _not_found(query, retrieval)
     signals = evidence_signals(data, query, retrieval, candidates, tokenizer, settings)
     if signals.score < settings.nf_threshold:
-        return Answer(query.text, False, NOT_FOUND, (), reason=NOT_FOUND)
+        return _not_found(query, retrieval)
     chosen = _select(data, candidates, settings)
     chosen, neighbour = _lead_in_context(data, candidates, chosen, settings.lead_context_chars)
     return _render(data, query.text, chosen, neighbour)
+
+
+def _not_found(query: Query, retrieval: Retrieval) -> Answer:
+    reason = NOT_FOUND
+    if looks_foreign(query, retrieval.table):
+        reason += " " + NOT_ENGLISH
+    return Answer(query.text, False, NOT_FOUND, (), reason=reason)
+
+
+def looks_foreign(query: Query, table: SentenceTable) -> bool:
+    """Whether the question reads as written in another language than the articles'.
+
+    Most of its weight is in words the articles never use, and hardly any of its words
+    are English function words ("what", "did", "the"): "¿Qué dijo Zelenski?", a question
+    in Cyrillic (no Latin words at all). An English question off the articles' topic
+    ("How do I bake sourdough bread?") keeps its function words and gets no hint.
+    Thresholds by judgement on a handful of questions in five languages, not tuned.
+    """
+    words = _LATIN_WORD.findall(fold(query.text))
+    english = sum(w in STOPWORDS for w in words)
+    # One or two unknown Latin words are more likely a name ("Scholz?") than a language.
+    if words and (len(words) < 3 or english / len(words) >= 0.2):
+        return False
+    weights = {t: table.weight(t) for t in set(query.terms)}
+    total = sum(weights.values())
+    unknown = sum(w for t, w in weights.items() if t not in table.idf)
+    return not total or unknown / total >= 0.8
 
 
 def score_sentences(
