@@ -23,12 +23,22 @@ import faiss
 import numpy as np
 
 from index.errors import ConfigError
-from index.settings import load_section
+from index.settings import load_section, shown
 
 if TYPE_CHECKING:
     from index.settings import Settings
 
 KINDS = ("hnsw", "ivf")
+# Allowed values of the ``index:`` knobs. FAISS stores them as 32-bit ints (a larger one
+# overflows mid-build); the upper bounds sit far above any useful value.
+RANGES = {
+    "hnsw_m": (1, 512),
+    "hnsw_ef_construction": (1, 10_000),
+    "hnsw_ef_search": (1, 10_000),
+    "ivf_nlist": (0, 1_000_000),  # 0: automatic
+    "ivf_nprobe": (1, 1_000_000),
+    "ivf_train_per_list": (1, 10_000),
+}
 
 
 @dataclass(frozen=True)
@@ -54,22 +64,19 @@ def dense_settings(settings: Settings) -> DenseSettings:
     result = load_section(settings, "index", DenseSettings)
     if result.kind not in KINDS:
         raise ConfigError(f"{path}: 'index.kind' must be 'ivf' or 'hnsw', not {result.kind!r}")
-    for key in (
-        "approximate_above",
-        "hnsw_m",
-        "hnsw_ef_construction",
-        "hnsw_ef_search",
-        "ivf_nprobe",
-        "ivf_train_per_list",
-    ):
-        if getattr(result, key) < 1:
-            raise ConfigError(
-                f"{path}: 'index.{key}' must be at least 1, not {getattr(result, key)!r}"
-            )
-    if result.ivf_nlist < 0:
+    if result.approximate_above < 1:
         raise ConfigError(
-            f"{path}: 'index.ivf_nlist' must be 0 (automatic) or more, not {result.ivf_nlist!r}"
+            f"{path}: 'index.approximate_above' must be at least 1, "
+            f"not {shown(result.approximate_above)}"
         )
+    for key, (low, high) in RANGES.items():
+        value = getattr(result, key)
+        if not low <= value <= high:
+            automatic = " (0: automatic)" if key == "ivf_nlist" else ""
+            raise ConfigError(
+                f"{path}: 'index.{key}' must be between {low} and {high:,}{automatic}, "
+                f"not {shown(value)}"
+            )
     return result
 
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin, get_type_hints
 
 from index.errors import ConfigError
 from index.yamlfile import read_yaml
@@ -23,6 +23,11 @@ from index.yamlfile import read_yaml
 DEFAULT_CONFIG = Path("config/talkbot.yaml")
 CONFIG_ENV = "TALKBOT_CONFIG"
 DATA_DIR_ENV = "TALKBOT_DATA_DIR"
+# How one group of search.aliases is written, for messages that show the expected shape.
+ALIAS_EXAMPLE = "- [kyiv, kiev]"
+# search.rrf_k's ceiling: far above any useful k (60 is usual), far below what overflows
+# the fusion's arithmetic (a 400-digit k did).
+MAX_RRF_K = 10_000
 
 
 @dataclass(frozen=True)
@@ -34,22 +39,34 @@ class EmbeddingSettings:
     allow_download: bool = False
 
 
+# Publishers' fixed phrases that general furniture rules cannot tell from a sentence
+# (config/talkbot.yaml says which is which); whole lines, case-insensitive.
+SEED_FURNITURE = (
+    r"RFE/RL journalists report the news in \d+\s+languages\s.*",
+    r"RFE/RL has been declared an .undesirable organization. by the Russian government\.",
+    r"If you are in Russia .* you could face fines or imprisonment .*",
+    r"To find out more, click here\.",
+    r"The commenter agrees to the privacy policy .*",
+    r"Get all your news in one place\.",
+)
+
+
 @dataclass(frozen=True)
 class CleaningSettings:
-    patterns: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = SEED_FURNITURE
     max_file_bytes: int = 10_000_000
 
 
 @dataclass(frozen=True)
 class ChunkingSettings:
-    max_chars: int = 400
-    max_tokens: int = 96
+    max_chars: int = 600
+    max_tokens: int = 200
     min_sentence_chars: int = 2
     # Let a passage run on across paragraphs that only whitespace separates in the file.
-    cross_paragraphs: bool = False
+    cross_paragraphs: bool = True
     # 0: passages tile the text. N: every `window_stride`-th sentence starts a passage of up
     # to N sentences (overlapping windows), still within max_chars and max_tokens.
-    window_sentences: int = 0
+    window_sentences: int = 4
     window_stride: int = 1
 
 
@@ -63,7 +80,13 @@ class SearchSettings:
     # How much a passage is judged by its best sentence rather than as a whole.
     sentence_weight: float = 0.0
     contextualize: bool = False
-    aliases: tuple[tuple[str, ...], ...] = ()
+    aliases: tuple[tuple[str, ...], ...] = (
+        ("zelenskyy", "zelensky", "zelenskiy", "zelenskii"),
+        ("kyiv", "kiev"),
+        ("ceasefire", "cease-fire"),
+        ("erdogan", "erdoğan"),
+        ("tayyip", "tayip"),
+    )
 
 
 @dataclass(frozen=True)
@@ -74,7 +97,7 @@ class AnswerSettings:
     mmr_lambda: float = 0.7
     duplicate_similarity: float = 0.9
     # Sentences of this many top passages are candidates.
-    passages: int = 5
+    passages: int = 7
     # Candidates within this share of the best relevance may be chosen.
     keep_ratio: float = 0.6
     # Sentence relevance: weights of its cosine, BM25 (normalised), key-term coverage,
@@ -86,11 +109,11 @@ class AnswerSettings:
     w_passage_similarity: float = 0.0
     # Added when the question asks for a quantity, person, date or place (by its wording)
     # and the sentence holds one the question does not already name.
-    w_answer_type: float = 0.0
+    w_answer_type: float = 0.15
     # The first excerpt shows the best sentence with its more relevant neighbour (the
     # sentence before or after it, only whitespace between) when the two fit in this many
     # characters; 0 quotes the sentence alone.
-    lead_context_chars: int = 0
+    lead_context_chars: int = 450
     # The not-found rule: answer when
     #   nf_similarity*cosine + nf_coverage*coverage - nf_unknown*unknown - nf_count*mismatch
     # is at least nf_threshold (docs/quality.md explains the signals).
@@ -100,7 +123,7 @@ class AnswerSettings:
     nf_count: float = 0.65
     # Subtracted when the question names something the index uses but the best
     # sentence's passage does not.
-    nf_missing: float = 0.0
+    nf_missing: float = 0.2
     nf_threshold: float = 0.39
 
 
@@ -173,6 +196,7 @@ def settings_from_mapping(raw: Mapping[str, Any], path: Path) -> Settings:
             value = raw[key]
             if not isinstance(value, str) or not value.strip():
                 raise ConfigError(f"{path}: '{key}' must be a path (a non-empty string)")
+            _refuse_nul(value, f"{path}: '{key}'")
             values[key] = Path(value)
     data_override = os.environ.get(DATA_DIR_ENV)
     if data_override:
@@ -215,8 +239,46 @@ def build_section(cls: type, section: Mapping[str, Any], where: str, path: Path)
                 f"{where}.{key}': unknown setting; expected one of {', '.join(sorted(allowed))}"
             )
         default = getattr(cls(), key)
-        kwargs[key] = _coerce(value, default, f"{where}.{key}'")
+        if isinstance(default, tuple):
+            kwargs[key] = _coerce_list(value, _holds_lists(cls, key), f"{where}.{key}'")
+        else:
+            kwargs[key] = _coerce(value, default, f"{where}.{key}'")
     return cls(**kwargs)
+
+
+def _holds_lists(cls: type, name: str) -> bool:
+    """Whether a tuple setting's items are lists (search.aliases) rather than strings."""
+    item = get_args(get_type_hints(cls)[name])[0]
+    return get_origin(item) is tuple
+
+
+def _coerce_list(value: Any, nested: bool, where: str) -> tuple:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ConfigError(f"{where} must be a list, not {_kind(value)}")
+    items: list[Any] = []
+    for i, item in enumerate(value, start=1):
+        if not nested:
+            if not isinstance(item, str):
+                raise ConfigError(f"{where} item {i} must be a string, not {item!r}")
+            _refuse_nul(item, f"{where} item {i}")
+            items.append(item)
+        elif isinstance(item, list) and all(isinstance(x, str) for x in item):
+            items.append(tuple(item))
+        else:
+            # A flat [kyiv, kiev] would otherwise fold single letters into each other.
+            raise ConfigError(
+                f"{where} item {i} must be a list of strings, not {item!r}; write one group "
+                f"per line, like: {ALIAS_EXAMPLE}"
+            )
+    return tuple(items)
+
+
+def _refuse_nul(text: str, where: str) -> None:
+    # The OS cuts a path at a NUL byte: it could never name the file meant.
+    if "\x00" in text:
+        raise ConfigError(f"{where} contains a NUL byte (\\0); remove it")
 
 
 def _coerce(value: Any, default: Any, where: str) -> Any:
@@ -242,23 +304,8 @@ def _coerce(value: Any, default: Any, where: str) -> Any:
     if isinstance(default, str):
         if not isinstance(value, str):
             raise ConfigError(f"{where} must be a string, not {value!r}")
+        _refuse_nul(value, where)
         return value
-    if isinstance(default, tuple):
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            raise ConfigError(f"{where} must be a list, not {_kind(value)}")
-        items = []
-        for i, item in enumerate(value):
-            if isinstance(item, list):
-                if not all(isinstance(x, str) for x in item):
-                    raise ConfigError(f"{where} item {i + 1} must be a list of strings")
-                items.append(tuple(item))
-            elif isinstance(item, str):
-                items.append(item)
-            else:
-                raise ConfigError(f"{where} item {i + 1} must be a string, not {item!r}")
-        return tuple(items)
     return value
 
 
@@ -278,7 +325,11 @@ def _check_ranges(s: Settings) -> None:
         (1 <= s.search.top_k <= 100, "search.top_k", "must be between 1 and 100"),
         (s.search.candidates >= s.search.top_k, "search.candidates", "must be >= search.top_k"),
         (s.search.fusion in ("rrf", "weighted"), "search.fusion", "must be 'rrf' or 'weighted'"),
-        (s.search.rrf_k >= 1, "search.rrf_k", "must be at least 1"),
+        (
+            1 <= s.search.rrf_k <= MAX_RRF_K,
+            "search.rrf_k",
+            f"must be between 1 and {MAX_RRF_K}",
+        ),
         (0.0 <= s.search.dense_weight <= 1.0, "search.dense_weight", "must be between 0 and 1"),
         (
             0.0 <= s.search.sentence_weight <= 1.0,
@@ -309,11 +360,24 @@ def _check_ranges(s: Settings) -> None:
                 f"{p}: 'cleaning.patterns' item {pattern!r} is not a valid regular expression "
                 f"({exc}); fix or remove it"
             ) from None
+    for i, group in enumerate(s.search.aliases, start=1):
+        if len(group) < 2:
+            raise ConfigError(
+                f"{p}: 'search.aliases' item {i} is {list(group)!r}; a group needs at least "
+                f"two spellings of one name, like: {ALIAS_EXAMPLE}"
+            )
     for ok, key, message in checks:
         if not ok:
             section, name = key.split(".")
             value = getattr(getattr(s, section), name)
-            raise ConfigError(f"{p}: '{key}' {message}, not {value!r}")
+            raise ConfigError(f"{p}: '{key}' {message}, not {shown(value)}")
+
+
+def shown(value: Any) -> str:
+    """``value`` for a one-line message: a 400-digit number is not read digit by digit."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**20:
+        return f"a {len(str(abs(value)))}-digit number"
+    return repr(value)
 
 
 def _kind(value: Any) -> str:

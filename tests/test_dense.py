@@ -77,6 +77,37 @@ def test_index_section_is_validated(settings):
         dense_settings(replace(settings, raw={**settings.raw, "index": {"nprobe": 3}}))
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("hnsw_m", 2**31, "'index.hnsw_m' must be between 1 and 512, not 2147483648"),
+        ("hnsw_ef_search", 2**31, "'index.hnsw_ef_search' must be between 1 and 10,000"),
+        ("hnsw_ef_construction", 2**31, "'index.hnsw_ef_construction' must be between"),
+        ("ivf_train_per_list", 2**31, "'index.ivf_train_per_list' must be between 1 and"),
+        ("ivf_nprobe", 2**31, "'index.ivf_nprobe' must be between 1 and 1,000,000"),
+        ("ivf_nlist", int("9" * 400), r"'index.ivf_nlist' .* \(0: automatic\), not a 400-digit"),
+        ("ivf_nlist", -1, "'index.ivf_nlist' must be between 0 and 1,000,000"),
+    ],
+)
+def test_index_knobs_past_faiss_ints_are_refused_naming_the_range(settings, key, value, message):
+    # Found by fuzzing: FAISS overflowed mid-build and left a .partial folder behind.
+    bad = replace(settings, raw={**settings.raw, "index": {key: value}})
+    with pytest.raises(ConfigError, match=message):
+        dense_settings(bad)
+
+
+def test_a_refused_index_section_leaves_no_build_folder(corpus_copy, embedder):
+    from index.build import build_index
+
+    bad = replace(
+        corpus_copy,
+        raw={**corpus_copy.raw, "index": {"approximate_above": 1, "kind": "hnsw", "hnsw_m": 2**31}},
+    )
+    with pytest.raises(ConfigError, match="index.hnsw_m"):
+        build_index(bad, embedder)
+    assert not (bad.index_dir / "builds").exists()
+
+
 def test_ivf_lists_are_memory_mapped_not_read_into_ram(tmp_path):
     import shutil
 

@@ -45,6 +45,10 @@ def test_role_ids_may_be_numbers_and_names(settings):
         ({"timeout_seconds": 0}, r"'moderation\.timeout_seconds' must be between 0 and 120"),
         ({"allow_hosts": ["10.0.0.0/33"]}, r"'moderation\.allow_hosts' item '10\.0\.0\.0/33'"),
         ({"moderator_roles": [" "]}, r"'moderation\.moderator_roles' item 1 is empty"),
+        (
+            {"moderator_roles": [["a", "b"]]},
+            r"'moderation\.moderator_roles' item 1 must be a string, not \['a', 'b'\]",
+        ),
         ({"log_channel": "general"}, r"'moderation\.log_channel' must be a whole number"),
         (["x"], r"'moderation' must be a mapping"),
     ],

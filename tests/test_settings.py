@@ -17,6 +17,31 @@ def test_project_config_is_valid():
     assert settings.search.aliases  # spelling variants are configured
 
 
+def test_a_key_left_out_falls_back_to_the_value_the_shipped_config_shows(tmp_path):
+    """config/talkbot.yaml says every key falls back to "the default shown here"."""
+    from dataclasses import fields
+
+    from bot.moderation_settings import moderation_settings
+    from bot.settings import discord_settings
+    from index.dense import dense_settings
+    from index.timeline import timeline_settings
+
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("{}\n")
+    shipped, bare = load_settings(CONFIG), load_settings(empty)
+    sections = [lambda s, f=f.name: getattr(s, f) for f in fields(shipped)]
+    sections += [dense_settings, discord_settings, moderation_settings, timeline_settings]
+    differ = []
+    for section in sections:
+        ours, default = section(shipped), section(bare)
+        if not hasattr(ours, "__dataclass_fields__"):
+            continue  # paths and the raw mapping
+        for f in fields(ours):
+            if getattr(ours, f.name) != getattr(default, f.name):
+                differ.append(f"{type(ours).__name__}.{f.name}")
+    assert differ == [], "set these defaults to the shipped config's values"
+
+
 def test_env_names_another_file(tmp_path, monkeypatch):
     path = tmp_path / "other.yaml"
     path.write_text("answer:\n  max_sentences: 2\n")
@@ -47,6 +72,22 @@ def test_data_dir_env_overrides(tmp_path, monkeypatch):
         ("cleaning:\n  patterns: ['(unclosed']\n", "not a valid regular expression"),
         ("discord:\n  sync_guild: 2025-02-30\n", "YAML reads as a date is not a real date"),
         ("search: " + "[" * 20_000 + "\n", "malformed YAML"),
+        # Found by fuzzing: each was a traceback or silently accepted.
+        ("cleaning:\n  patterns: [[a, b]]\n", "'cleaning.patterns' item 1 must be a string"),
+        (
+            "search:\n  fusion: rrf\n  rrf_k: " + "9" * 400 + "\n",
+            "'search.rrf_k' must be between 1 and 10000, not a 400-digit number",
+        ),
+        ('data_dir: "var\\0x"\n', r"'data_dir' contains a NUL byte \(\\0\); remove it"),
+        ('seeds_dir: "seeds\\0"\n', "'seeds_dir' contains a NUL byte"),
+        ('sources_file: "\\0s.yaml"\n', "'sources_file' contains a NUL byte"),
+        ('embedding:\n  model: "all\\0"\n', "'embedding.model' contains a NUL byte"),
+        (
+            "search:\n  aliases: [kyiv, kiev]\n",
+            r"'search.aliases' item 1 must be a list of strings, not 'kyiv'; .* - \[kyiv, kiev\]",
+        ),
+        ("search:\n  aliases: [[kyiv, 3]]\n", "'search.aliases' item 1 must be a list of"),
+        ("search:\n  aliases: [[kyiv]]\n", r"'search.aliases' item 1 is \['kyiv'\]; a group"),
     ],
 )
 def test_config_errors_name_file_key_and_problem(tmp_path, text, message):
