@@ -27,6 +27,7 @@ from index.library import (
     Removed,
     candidate_from_file,
     candidate_from_page,
+    is_text,
     parse_published,
 )
 from index.settings import Settings, load_settings
@@ -126,16 +127,21 @@ def read_candidate(args: argparse.Namespace, settings: Settings) -> Candidate:
     limits = moderation_settings(settings).fetch_limits()
     source = args.source.strip()
     meta = {
-        "title": args.title,
-        "outlet": args.outlet,
+        "title": _text_option(args.title, "--title"),
+        "outlet": _text_option(args.outlet, "--outlet"),
         "published": published,
-        "author": args.author,
+        "author": _text_option(args.author, "--author"),
     }
     if not source:
         raise LibraryError("the source is empty; give an http(s) URL or a file path")
     if "://" in source:
         return candidate_from_page(fetch_article(source, limits), **meta)
     path = Path(source)
+    if path.is_dir():
+        raise LibraryError(
+            f"{source} is a directory; an article must be a file (.txt, .md, .html) or an "
+            "http(s) URL"
+        )
     if not path.is_file():
         raise LibraryError(f"{source}: no such file; give an http(s) URL or a file path")
     size = path.stat().st_size
@@ -145,6 +151,20 @@ def read_candidate(args: argparse.Namespace, settings: Settings) -> Candidate:
             "(moderation.max_bytes)"
         )
     return candidate_from_file(path.name, path.read_bytes(), max_bytes=limits.max_bytes, **meta)
+
+
+def _text_option(value: str | None, option: str) -> str | None:
+    """An option's value, refused if the shell passed bytes that are not UTF-8.
+
+    Python keeps such bytes as lone surrogates; left in, they would surface later as a
+    broken sources.yaml rather than as the option they came from.
+    """
+    if value is not None and not is_text(value):
+        raise LibraryError(
+            f"the {option} value is not valid text (it holds bytes that are not UTF-8); "
+            "retype it in UTF-8"
+        )
+    return value
 
 
 def cmd_add(args: argparse.Namespace) -> int:

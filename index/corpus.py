@@ -164,11 +164,16 @@ def read_sources(sources_file: Path) -> dict[str, dict[str, Any]]:
                 clean[key] = parse_published(value, f"{where}: 'published'")
             elif value is None:
                 clean[key] = None
-            elif isinstance(value, str | int | float):
+            elif isinstance(value, str | int | float) and not isinstance(value, bool):
+                # A number is kept as written (title: 1984); YAML read it before we could.
                 text = str(value).strip()
                 clean[key] = None if key == "outlet" and text.lower() == "unknown" else text or None
             else:
-                raise CorpusError(f"{where}: '{key}' must be text, not {value!r}")
+                # yes/no/on/off read as true/false, 2025-06-04 as a date: neither is text.
+                raise CorpusError(
+                    f"{where}: '{key}' must be text, but YAML reads it as {_as_read(value)}; "
+                    f'quote it: {key}: "..."'
+                )
         sources[str(name)] = clean
     return sources
 
@@ -190,6 +195,16 @@ def parse_published(value: Any, where: str = "published") -> date | None:
         except ValueError:
             pass
     raise CorpusError(f"{where} must be a date as YYYY-MM-DD, not {value!r}")
+
+
+def _as_read(value: Any) -> str:
+    """What YAML made of an unquoted value, in a user's words."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, date):
+        return f"the date {value.isoformat()}"
+    kind = {list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+    return f"{kind} {value!r}"
 
 
 def metadata_hash(meta: Mapping[str, Any]) -> str:

@@ -27,7 +27,9 @@ from typing import Any
 from index.corpus import ARTICLE_SUFFIXES, Corpus
 
 STAMP_FILE = "inputs.json"
-STAMP_FORMAT = 3  # 2: with the parsed sources; 3: with the sizes of the build's files
+# 2: with the parsed sources; 3: with the sizes of the build's files; 4: sources parsed
+# refusing YAML booleans as metadata text (a 3 may hold outlet: "True" from outlet: yes).
+STAMP_FORMAT = 4
 
 
 @dataclass(frozen=True)

@@ -480,9 +480,23 @@ class Library:
 # -- small file helpers ---------------------------------------------------------------
 
 
+def is_text(value: str) -> bool:
+    """Whether ``value`` can be written as UTF-8 (no lone surrogates from undecodable bytes)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _one_line(value: str | None, key: str, origin: str) -> str | None:
     if value is None:
         return None
+    if not is_text(value):
+        raise LibraryError(
+            f"{origin}: the {key} is not valid text (it holds bytes that are not UTF-8); "
+            "retype it in UTF-8"
+        )
     text = " ".join(_CONTROL.sub(" ", value).split())
     if len(text) > MAX_FIELD_CHARS:
         raise LibraryError(

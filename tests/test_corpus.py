@@ -78,6 +78,17 @@ def test_empty_seeds_folder(tmp_path):
         ("000_086fd48e31ce2218.txt:\n  published: 4 June\n", "published.*YYYY-MM-DD"),
         ("000_086fd48e31ce2218.txt:\n  colour: red\n", "unknown key 'colour'"),
         ("000_086fd48e31ce2218.txt:\n  published: 2025-02-30\n", "not a real date.*quote it"),
+        # Found by fuzzing: outlet: yes was listed as "True".
+        (
+            "000_086fd48e31ce2218.txt:\n  outlet: yes\n",
+            "entry '000_086fd48e31ce2218.txt': 'outlet' must be text, but YAML reads it as the "
+            'boolean true; quote it: outlet: "..."',
+        ),
+        ("000_086fd48e31ce2218.txt:\n  author: off\n", "'author' must be text.*quote it"),
+        (
+            "000_086fd48e31ce2218.txt:\n  title: 2025-06-04\n",
+            "'title' .* as the date 2025-06-04; quote",
+        ),
     ],
 )
 def test_bad_sources_yaml(tmp_path, yaml_text, message):

@@ -97,6 +97,14 @@ def test_html_attachment_becomes_its_article_text():
     assert (given.title, given.published) == ("Mine", date(2025, 1, 2))
 
 
+@pytest.mark.parametrize("key", ["title", "outlet", "author"])
+def test_metadata_that_is_not_utf8_is_refused_by_name(library, key):
+    # A lone surrogate (an undecodable byte kept by Python) cannot be written to sources.yaml.
+    candidate = Candidate(PLAIN_ARTICLE, origin="story.txt", **{key: "bad \udcff"})
+    with pytest.raises(LibraryError, match=f"story.txt: the {key} is not valid text"):
+        library.check(candidate)
+
+
 def test_short_or_furniture_only_text_is_refused(library):
     with pytest.raises(LibraryError, match="only 11 characters"):
         library.check(Candidate("Hello world", title="x", origin="t.txt"))

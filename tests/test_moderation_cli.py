@@ -103,6 +103,12 @@ def test_add_file_prints_what_changed(cli, built_copy, tmp_path):
         (("add", "{site}/missing"), "returned HTTP 404"),
         (("add", "{site}/to-private"), "a private address"),
         (("add", "{tmp}/nowhere.txt"), "no such file"),
+        (("add", "{tmp}"), "is a directory; an article must be a file (.txt, .md, .html) or"),
+        # Bytes that are not UTF-8 on the command line (Python keeps them as surrogates)
+        # were blamed on sources.yaml, where they broke the new entry.
+        (("add", "{story}", "--title", "T\udcff"), "the --title value is not valid text"),
+        (("add", "{story}", "--outlet", "O\udcff"), "the --outlet value is not valid text"),
+        (("add", "{story}", "--author", "A\udcff"), "the --author value is not valid text"),
         (("add", " "), "the source is empty; give an http(s) URL or a file path"),
         (("add", "{seed}"), f"duplicates article {SEED}"),
         (("remove", "nope"), "no article 'nope'"),
@@ -113,7 +119,9 @@ def test_refusals_change_nothing_and_are_audited(cli, built_copy, site, tmp_path
     seed = built_copy.seeds_dir / f"{SEED}.txt"
     copy = tmp_path / "copy.txt"
     copy.write_bytes(seed.read_bytes())
-    argv = [a.format(site=site, tmp=tmp_path, seed=copy) for a in argv]
+    story = tmp_path / "story.txt"
+    story.write_text(PLAIN_ARTICLE, encoding="utf-8")
+    argv = [a.format(site=site, tmp=tmp_path, seed=copy, story=story) for a in argv]
     code, out, err = cli(*argv)
     assert code == 2 and out == ""
     assert message in err and err.startswith("talkbot: ") and "Traceback" not in err
