@@ -132,6 +132,7 @@ class IndexStore:
         self.pointer = root / "CURRENT"
 
     def current_build(self) -> Path | None:
+        self.refuse_pointer_folder()
         try:
             name = self.pointer.read_text(encoding="utf-8").strip()
         except FileNotFoundError:
@@ -146,10 +147,20 @@ class IndexStore:
         build = self.current_build()
         return build.name if build is not None else None
 
+    def refuse_pointer_folder(self) -> None:
+        """IndexInvalidError if ``CURRENT`` is a folder: no build could ever replace it."""
+        if self.pointer.is_dir():
+            # "Rebuild" would not help: the build runs, then fails to publish, every time.
+            raise IndexInvalidError(
+                f"{self.pointer} is a directory, not the file naming the serving build; "
+                f"remove it (rm -r '{self.pointer}'), then {REBUILD_HINT}"
+            )
+
     @contextlib.contextmanager
     def writer_lock(self) -> Iterator[None]:
         """One build or refresh at a time, across processes; a second is told so."""
         self.root.mkdir(parents=True, exist_ok=True)
+        self.refuse_pointer_folder()  # before the work, not at the swap after it
         with open(self.root / ".lock", "a+") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -185,6 +185,26 @@ def test_a_current_pointer_that_is_not_text_is_damage(tmp_path):
         store.current_build()
 
 
+def test_a_current_pointer_that_is_a_directory_says_remove_it(tmp_path, capsys, monkeypatch):
+    # Found by fuzzing: "cannot read ... run: talkbot index build", and the build then
+    # failed to publish, saying "Is a directory": a loop with no way out named.
+    from bot.cli import main
+    from index.settings import DATA_DIR_ENV
+
+    store = IndexStore(tmp_path / "index")
+    store.pointer.mkdir(parents=True)
+    with pytest.raises(IndexInvalidError, match=r"CURRENT is a directory.*remove it \(rm -r"):
+        store.current_build()
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+    assert main(["index", "build"]) == 2  # refused before building, not at the swap
+    err = capsys.readouterr().err
+    assert err == (
+        f"talkbot: {store.pointer} is a directory, not the file naming the serving build; "
+        f"remove it (rm -r '{store.pointer}'), then run: talkbot index build\n"
+    )
+    assert not store.builds.exists()
+
+
 def test_an_unusable_data_folder_is_one_line_from_the_cli(tmp_path, capsys, monkeypatch):
     from bot.cli import main
     from index.settings import DATA_DIR_ENV
