@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handler(args: argparse.Namespace) -> int:
-    from index.engine import normalize_question
+    from index.engine import normalize_topic
     from index.settings import load_settings
     from index.timeline import make_timeline, parse_bounds, timeline_settings
 
@@ -53,7 +53,7 @@ def handler(args: argparse.Namespace) -> int:
     if topic is not None:
         from index.engine import Engine
 
-        normalize_question(topic, settings.answer.max_question_chars)
+        normalize_topic(topic, settings.answer.max_question_chars)
         timeline = Engine.open(settings).timeline(topic, args.since, args.until)
     else:
         from index.store import IndexStore, load_current

@@ -153,13 +153,24 @@ class FeedbackStore:
 
 def format_summary(summary: FeedbackSummary, path: Path) -> str:
     """The human-readable report printed by ``talkbot feedback``."""
+    skipped = summary.skipped_lines
+    if summary.total == 0 and skipped:
+        # "Nothing recorded" would hide that the file holds lines, just none readable.
+        return (
+            f"No readable votes in {path}: {skipped} {_lines(skipped)} skipped as unreadable "
+            "(not JSON votes this bot wrote); fix or remove them"
+        )
     if summary.total == 0:
         return f"No feedback recorded yet ({path})."
     lines = [f"Feedback in {path}: {summary.total} votes, 👍 {summary.up}, 👎 {summary.down}"]
-    if summary.skipped_lines:
-        lines.append(f"({summary.skipped_lines} unreadable lines skipped)")
+    if skipped:
+        lines.append(f"({skipped} unreadable {_lines(skipped)} skipped)")
     if summary.most_down_voted:
         lines.append("Most down-voted questions:")
         for q in summary.most_down_voted:
             lines.append(f"  👎 {q.down}  👍 {q.up}  {q.question}")
     return "\n".join(lines)
+
+
+def _lines(count: int) -> str:
+    return "line" if count == 1 else "lines"

@@ -31,19 +31,31 @@ _SPACE = re.compile(r"\s+")
 
 def normalize_question(text: str, max_chars: int) -> str:
     """The question as the engine reads it; QuestionError if it can't be asked."""
+    return _normalized(
+        text, max_chars, "question", "ask something like: what did Putin propose?", "ask"
+    )
+
+
+def normalize_topic(text: str, max_chars: int) -> str:
+    """A timeline topic, read like a question; QuestionError naming the topic if unusable."""
+    return _normalized(text, max_chars, "topic", "give one like: Istanbul talks", "give it")
+
+
+def _normalized(text: str, max_chars: int, what: str, example: str, verb: str) -> str:
+    # ``what`` names the input in messages: a timeline topic is not "the question".
     if not isinstance(text, str):
-        raise QuestionError("the question must be text")
+        raise QuestionError(f"the {what} must be text")
     cleaned = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     cleaned = "".join(c if c.isprintable() or c.isspace() else " " for c in cleaned)
     cleaned = _SPACE.sub(" ", cleaned).strip()
     if not cleaned:
-        raise QuestionError("the question is empty; ask something like: what did Putin propose?")
+        raise QuestionError(f"the {what} is empty; {example}")
     if len(cleaned) > max_chars:
         raise QuestionError(
-            f"the question is {len(cleaned):,} characters long; the limit is {max_chars:,}"
+            f"the {what} is {len(cleaned):,} characters long; the limit is {max_chars:,}"
         )
     if not any(c.isalnum() for c in cleaned):
-        raise QuestionError("the question has no words in it; ask in words")
+        raise QuestionError(f"the {what} has no words in it; {verb} in words")
     return cleaned
 
 
@@ -130,7 +142,7 @@ class Engine:
         if topic is not None and not topic.strip():
             topic = None  # a blank topic means every event, as in "/timeline" alone
         if topic is not None:
-            topic = normalize_question(topic, self.settings.answer.max_question_chars)
+            topic = normalize_topic(topic, self.settings.answer.max_question_chars)
         return make_timeline(
             self._data,
             timeline_settings(self.settings),

@@ -111,6 +111,15 @@ def test_feedback_lines_the_bot_did_not_write_are_skipped_not_fatal(tmp_path: Pa
     assert (summary.up, summary.down, summary.skipped_lines) == (1, 0, 4)
 
 
+def test_feedback_of_only_unreadable_lines_says_so(tmp_path: Path) -> None:
+    # Found by fuzzing: "No feedback recorded yet" hid a file whose every line was unreadable.
+    store = FeedbackStore(tmp_path / "feedback.jsonl")
+    store.path.write_text('not json\n{"vote": "up"\n', encoding="utf-8")
+    text = format_summary(store.summary(), store.path)
+    assert text.startswith(f"No readable votes in {store.path}: 2 lines skipped as unreadable")
+    assert "No feedback recorded" not in text and "\n" not in text
+
+
 def test_feedback_summary_of_nothing(tmp_path: Path) -> None:
     summary = FeedbackStore(tmp_path / "none.jsonl").summary()
     assert summary.total == 0

@@ -292,6 +292,10 @@ def test_since_and_until_keep_overlapping_events(engine, since, until, first, la
         ({"since": "5 May"}, "since '5 May' is not a date; use YYYY-MM-DD, YYYY-MM or YYYY"),
         ({"until": "2025-02-30"}, "until '2025-02-30' is not a date"),
         ({"since": "2030"}, "events run from 2014 to 2025-09"),  # "in early September"
+        # Found by fuzzing: these spoke of "the question".
+        ({"topic": "x" * 1001}, "the topic is 1,001 characters long; the limit is 1,000"),
+        ({"topic": "\u200b"}, "the topic is empty; give one like: Istanbul talks"),
+        ({"topic": "???"}, "the topic has no words in it"),
     ],
 )
 def test_bad_input_gets_one_line_messages(engine, kwargs, message) -> None:
@@ -412,6 +416,9 @@ def test_cli_errors_are_one_line(engine, settings, monkeypatch, capsys) -> None:
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err == "talkbot: since 2025-09 is after until 2025-06; swap them or widen the range\n"
+    assert main(["--config", str(CONFIG), "timeline", "x" * 1001]) == 2
+    err = capsys.readouterr().err
+    assert err == "talkbot: the topic is 1,001 characters long; the limit is 1,000\n"
 
 
 @pytest.mark.parametrize(
