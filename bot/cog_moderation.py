@@ -57,6 +57,11 @@ AUTOCOMPLETE_CHOICES = 25  # Discord's maximum
 NOT_A_MODERATOR = (
     "Only moderators can use /{command}: it needs a moderator role or the Manage Server permission."
 )
+OUTSIDE_A_SERVER = "This command only works in a server channel."
+NOT_A_MANAGING_SERVER = (
+    "/{command} isn't available in this server: the articles are shared by every server "
+    "the bot is in, and only the servers listed in its moderation.guilds setting manage them."
+)
 
 
 def moderator_reason(
@@ -72,21 +77,42 @@ def moderator_reason(
     return None
 
 
+class ModeratorRefusal(app_commands.CheckFailure):
+    """A moderator command refused before it ran.
+
+    The check raises it without writing anything: the tree's error handler answers the
+    user first (within Discord's 3 seconds, whatever the disk or the log channel do),
+    then calls :meth:`after_reply`, which audits the refusal.
+    """
+
+    def __init__(self, message: str, command: str, reason: str) -> None:
+        super().__init__(message)
+        self.command, self.reason = command, reason
+
+    async def after_reply(self, interaction: discord.Interaction) -> None:
+        cog = interaction.client.get_cog("Moderation")  # type: ignore[union-attr]
+        if isinstance(cog, ModerationCog):
+            await cog.audit(interaction, self.command, "", "refused", self.reason)
+
+
 def moderators_only() -> Callable[[T], T]:
-    """App-command check: in a server, by a moderator; refusals are audited."""
+    """App-command check: in a managing server, by a moderator; refusals are audited."""
 
     async def predicate(interaction: discord.Interaction) -> bool:
         cog: ModerationCog = interaction.client.get_cog("Moderation")  # type: ignore[assignment]
         name = interaction.command.name if interaction.command else "?"
         if interaction.guild is None:
-            await cog.audit(interaction, name, "", "refused", "used outside a server")
-            raise app_commands.NoPrivateMessage()
+            raise ModeratorRefusal(OUTSIDE_A_SERVER, name, "used outside a server")
+        managing = cog.settings.guilds
+        if managing and str(interaction.guild.id) not in managing:
+            raise ModeratorRefusal(
+                NOT_A_MANAGING_SERVER.format(command=name), name, "server not in moderation.guilds"
+            )
         if moderator_reason(
             interaction.user, interaction.permissions, cog.settings.moderator_roles
         ):
             return True
-        await cog.audit(interaction, name, "", "refused", "not a moderator")
-        raise app_commands.CheckFailure(NOT_A_MODERATOR.format(command=name))
+        raise ModeratorRefusal(NOT_A_MODERATOR.format(command=name), name, "not a moderator")
 
     return app_commands.check(predicate)
 
@@ -106,6 +132,17 @@ class ModerationCog(commands.Cog, name="Moderation"):
             engine: Any = self.bot.engine
             self._library = Library(engine.settings, engine.embedder.count_tokens)
         return self._library
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        servers = len(self.bot.guilds)
+        if servers > 1 and not self.settings.guilds:
+            log.warning(
+                "the bot is in %d servers and moderation.guilds is empty: moderators of any "
+                "of them can add and remove the articles all of them share; list the "
+                "managing servers' IDs in moderation.guilds",
+                servers,
+            )
 
     # -- commands ----------------------------------------------------------------------
 
@@ -152,8 +189,8 @@ class ModerationCog(commands.Cog, name="Moderation"):
             if file is not None:
                 self._check_attachment(file)
         except LibraryError as exc:
-            await self.audit(interaction, "add", target, "refused", str(exc))
             await self._reply(interaction, f"Nothing added: {exc}")
+            await self.audit(interaction, "add", target, "refused", str(exc))
             return
         meta = {"title": title, "outlet": outlet, "published": when}
 
@@ -229,16 +266,16 @@ class ModerationCog(commands.Cog, name="Moderation"):
                 if verb
                 else f"Refresh failed ({exc}); still serving the previous index."
             )
-            await self.audit(interaction, action, target, outcome, str(exc))
             await self._edit(interaction, text)
+            await self.audit(interaction, action, target, outcome, str(exc))
             return
         except BaseException as exc:
             await relay.stop()
             await self.audit(interaction, action, target, "failed", f"unexpected error: {exc!r}")
             raise
         await relay.stop()
-        await self.audit(interaction, action, target, "ok", describe(result))
         await self._edit(interaction, summary(result))
+        await self.audit(interaction, action, target, "ok", describe(result))
 
     async def _candidate(
         self,
@@ -296,19 +333,35 @@ class ModerationCog(commands.Cog, name="Moderation"):
 
     async def audit(
         self, interaction: discord.Interaction, action: str, target: str, outcome: str, detail: str
-    ) -> AuditEntry:
-        """Append the action to the audit log, then copy it to the log channel (if any)."""
+    ) -> AuditEntry | None:
+        """Append the action to the audit log, then copy it to the log channel (if any).
+
+        Called after the user has their reply. A log that cannot be written (disk full, a
+        read-only data folder) is reported in the bot's log, not to the user: their
+        article was added or refused all the same, and saying otherwise would mislead.
+        """
         user = interaction.user
-        entry = await asyncio.to_thread(
-            self.audit_log.record,
-            via="discord",
-            user_id=user.id,
-            user_name=str(user),
-            action=action,
-            target=target,
-            outcome=outcome,
-            detail=detail,
-        )
+        try:
+            entry = await asyncio.to_thread(
+                self.audit_log.record,
+                via="discord",
+                user_id=user.id,
+                user_name=str(user),
+                action=action,
+                target=target,
+                outcome=outcome,
+                detail=detail,
+            )
+        except (OSError, TalkbotError) as exc:
+            log.error(
+                "could not write the audit log (%s %s by %s, %s): %s",
+                action,
+                target or "-",
+                user,
+                outcome,
+                exc,
+            )
+            return None
         await self._post(entry)
         return entry
 

@@ -22,6 +22,9 @@ class ModerationSettings:
     # Role IDs (as text) or exact role names whose members are moderators. Members with
     # the Manage Server permission are moderators whatever this says.
     moderator_roles: tuple[str, ...] = ()
+    # Server IDs whose moderators may change the articles, which every server the bot is
+    # in shares; empty: any server (fine for a bot in one server).
+    guilds: tuple[str, ...] = ()
     # Channel ID that receives a copy of every audit line; 0 means none.
     log_channel: int = 0
     max_bytes: int = 5_000_000
@@ -45,12 +48,13 @@ def moderation_settings(settings: Settings) -> ModerationSettings:
     path = settings.config_path
     section = raw_section(settings, "moderation")
     where = f"{path}: 'moderation"
-    # YAML reads role IDs as numbers; they are compared as text with names.
-    roles = section.get("moderator_roles")
-    if isinstance(roles, list):
-        section["moderator_roles"] = [
-            str(r) if isinstance(r, int) and not isinstance(r, bool) else r for r in roles
-        ]
+    # YAML reads role and server IDs as numbers; they are compared as text.
+    for key in ("moderator_roles", "guilds"):
+        ids = section.get(key)
+        if isinstance(ids, list):
+            section[key] = [
+                str(r) if isinstance(r, int) and not isinstance(r, bool) else r for r in ids
+            ]
     channel = section.get("log_channel")
     if channel is None or (isinstance(channel, str) and channel.strip().isdigit()):
         section["log_channel"] = int(channel) if channel else 0
@@ -88,6 +92,12 @@ def _check(s: ModerationSettings, where: str) -> None:
     for i, role in enumerate(s.moderator_roles):
         if not role.strip():
             raise ConfigError(f"{where}.moderator_roles' item {i + 1} is empty")
+    for i, guild in enumerate(s.guilds):
+        if not guild.strip().isdigit():
+            raise ConfigError(
+                f"{where}.guilds' item {i + 1} must be a server ID (a number), not {guild!r}; "
+                "copy it with Developer Mode on (right-click the server > Copy Server ID)"
+            )
     for host in s.allow_hosts:
         if "/" in host:
             try:

@@ -125,3 +125,10 @@ class TalkTree(app_commands.CommandTree):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         await handle_command_error(interaction, error)
+        # Work a refusal owes once the user has their answer (the moderation audit).
+        after_reply = getattr(error, "after_reply", None)
+        if after_reply is not None:
+            try:
+                await after_reply(interaction)
+            except Exception:
+                log.exception("after replying to interaction %s", interaction.id)

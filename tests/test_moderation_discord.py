@@ -47,6 +47,7 @@ class Harness:
     site: str
     role_id: str
     seeds: Path
+    audit_seen: int = 0  # audit entries before the last run()
 
     @property
     def log_channel(self) -> dict[str, Any]:
@@ -54,6 +55,14 @@ class Harness:
 
     def audit(self) -> list:
         return AuditLog.for_settings(self.engine.settings).entries()
+
+    async def last_audit(self, timeout: float = 10) -> Any:
+        """The entry the last run() wrote: the bot audits after the user has the reply."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(entries := self.audit()) <= self.audit_seen:
+            assert asyncio.get_running_loop().time() < deadline, "no audit entry written"
+            await asyncio.sleep(0.02)
+        return entries[-1]
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -131,6 +140,7 @@ async def run(
     who: str = "admin",
     attachment: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    h.audit_seen = len(h.audit())
     member = invoker(h, who)
     interaction = h.fake.slash(name, options, invoker=member["user"])
     interaction["member"] = member
@@ -238,7 +248,90 @@ async def test_commands_are_refused_in_direct_messages(harness: Harness) -> None
     await harness.fake.interact(interaction)
     reply = await immediate_reply(harness, interaction)
     assert reply["data"]["content"] == "This command only works in a server channel."
+    await log_post(harness, "refresh: refused — used outside a server")  # audited after
     assert harness.audit()[-1].detail == "used outside a server"
+
+
+async def test_only_the_servers_in_moderation_guilds_manage_the_shared_articles(
+    harness: Harness,
+) -> None:
+    # Every server the bot is in shares one set of articles: an admin of another server
+    # (Manage Server there) must not change them once moderation.guilds names managers.
+    cog = harness.bot.get_cog("Moderation")
+    configured = cog.settings
+    before = snapshot(harness.seeds)
+    try:
+        cog.settings = replace(configured, guilds=(snowflake(),))
+        interaction = await run(harness, "remove", {"article": "000"}, who="admin")
+        reply = await immediate_reply(harness, interaction)
+        assert reply["data"]["flags"] == EPHEMERAL
+        assert reply["data"]["content"].startswith("/remove isn't available in this server")
+        await log_post(harness, "remove: refused — server not in moderation.guilds")
+        assert snapshot(harness.seeds) == before
+
+        cog.settings = replace(configured, guilds=(harness.fake.guild_id,))
+        interaction = await run(harness, "refresh", who="admin")
+        assert (await immediate_reply(harness, interaction))["type"] == 5  # deferred: runs
+        assert (await final_text(harness, interaction)).startswith("Index")
+    finally:
+        cog.settings = configured
+
+
+async def test_a_refusal_is_answered_even_when_the_audit_log_cannot_be_written(
+    harness: Harness, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The reply comes first and an audit failure (here: the log's path is a folder) is
+    # the bot's log's business; it used to leave the user with "did not respond".
+    cog = harness.bot.get_cog("Moderation")
+    working = cog.audit_log
+    cog.audit_log = AuditLog(tmp_path)
+    try:
+        interaction = await run(harness, "refresh", who="member")
+        reply = await immediate_reply(harness, interaction)
+        assert reply["data"]["content"].startswith("Only moderators can use /refresh")
+
+        interaction = await run(harness, "add", {"title": "No source"}, who="admin")
+        reply = await immediate_reply(harness, interaction)
+        assert reply["data"]["content"].startswith("Nothing added: give either a url or a file")
+        await wait_for_log(caplog, "could not write the audit log (add")
+    finally:
+        cog.audit_log = working
+    assert any("could not write the audit log (refresh" in r.getMessage() for r in caplog.records)
+
+
+async def wait_for_log(caplog: pytest.LogCaptureFixture, needle: str, timeout: float = 5) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not any(needle in r.getMessage() for r in caplog.records):
+        assert asyncio.get_running_loop().time() < deadline, f"no log line with {needle!r}"
+        await asyncio.sleep(0.02)
+
+
+async def test_a_bot_in_several_servers_warns_when_any_of_them_may_moderate(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    cog = harness.bot.get_cog("Moderation")
+    other = p.guild(snowflake(), "Another server", [], harness.fake.user("owner2")["id"])
+    await harness.fake.dispatch("GUILD_CREATE", other)
+    try:
+        await wait_for_guilds(harness, 2)
+        await cog.on_ready()
+        assert any("moderation.guilds is empty" in r.getMessage() for r in caplog.records)
+        caplog.clear()
+        configured = cog.settings
+        cog.settings = replace(configured, guilds=(harness.fake.guild_id,))
+        await cog.on_ready()
+        cog.settings = configured
+        assert not any("moderation.guilds" in r.getMessage() for r in caplog.records)
+    finally:
+        await harness.fake.dispatch("GUILD_DELETE", {"id": other["id"], "unavailable": False})
+        await wait_for_guilds(harness, 1)
+
+
+async def wait_for_guilds(h: Harness, count: int, timeout: float = 5) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while len(h.bot.guilds) != count:
+        assert asyncio.get_running_loop().time() < deadline, f"{len(h.bot.guilds)} guilds"
+        await asyncio.sleep(0.02)
 
 
 # -- /refresh ---------------------------------------------------------------------------
@@ -259,7 +352,7 @@ async def test_refresh_by_role_shows_progress_then_the_summary(harness: Harness)
         assert text.startswith(f"Index refreshed.\nIndex now serving: updated {article.stem}; 4 ")
         contents = [r.json["content"] for r in edits(harness, interaction)]
         assert contents[0].startswith("⏳") and contents[-1] == text
-        assert harness.audit()[-1].outcome == "ok"
+        assert (await harness.last_audit()).outcome == "ok"
     finally:
         article.write_text(original, encoding="utf-8")
         await asyncio.to_thread(harness.engine.refresh)
@@ -271,7 +364,7 @@ async def test_a_refresh_with_nothing_changed_shows_the_summary(harness: Harness
     assert text.startswith("Index refreshed.\nIndex now serving: 5 unchanged;")
     contents = [r.json["content"] for r in edits(harness, interaction)]
     assert contents[-1] == text and all(c.startswith("⏳") for c in contents[:-1])
-    assert harness.audit()[-1].outcome == "ok"
+    assert (await harness.last_audit()).outcome == "ok"
 
 
 async def test_a_refresh_that_cannot_run_says_so_and_keeps_serving(harness: Harness) -> None:
@@ -282,7 +375,7 @@ async def test_a_refresh_that_cannot_run_says_so_and_keeps_serving(harness: Harn
     assert text.startswith("Refresh failed (a refresh is already running")
     assert text.endswith("still serving the previous index.")
     assert harness.engine.data is serving
-    assert harness.audit()[-1].outcome == "refused"
+    assert (await harness.last_audit()).outcome == "refused"
 
 
 # -- /add and /remove -------------------------------------------------------------------
@@ -361,7 +454,7 @@ async def test_bad_input_is_refused_at_once(harness, options, file, message) -> 
     assert reply["data"]["content"].startswith("Nothing added: ")
     assert message in reply["data"]["content"]
     assert snapshot(harness.seeds) == before
-    assert harness.audit()[-1].outcome == "refused"
+    assert (await harness.last_audit()).outcome == "refused"
 
 
 @pytest.mark.parametrize(
@@ -389,5 +482,5 @@ async def test_bad_pages_and_files_change_nothing(harness, url, file, message) -
     assert text.startswith("Nothing added: ") and message in text
     assert snapshot(harness.seeds) == before
     assert harness.engine.data is serving
-    entry = harness.audit()[-1]
+    entry = await harness.last_audit()
     assert entry.outcome == "refused" and message in entry.detail

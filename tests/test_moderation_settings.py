@@ -27,10 +27,16 @@ def test_the_shipped_config_is_valid_and_allows_no_private_hosts(settings):
 def test_role_ids_may_be_numbers_and_names(settings):
     mod = moderation_settings(
         with_section(
-            settings, {"moderator_roles": [1234567890123, "Peace desk"], "log_channel": "42"}
+            settings,
+            {
+                "moderator_roles": [1234567890123, "Peace desk"],
+                "log_channel": "42",
+                "guilds": [987654321098],
+            },
         )
     )
     assert mod.moderator_roles == ("1234567890123", "Peace desk")
+    assert mod.guilds == ("987654321098",)
     assert mod.log_channel == 42
     assert moderation_settings(with_section(settings, None)) == ModerationSettings()
 
@@ -50,6 +56,7 @@ def test_role_ids_may_be_numbers_and_names(settings):
             r"'moderation\.moderator_roles' item 1 must be a string, not \['a', 'b'\]",
         ),
         ({"log_channel": "general"}, r"'moderation\.log_channel' must be a whole number"),
+        ({"guilds": ["my server"]}, r"'moderation\.guilds' item 1 must be a server ID"),
         (["x"], r"'moderation' must be a mapping"),
     ],
 )
