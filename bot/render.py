@@ -30,6 +30,11 @@ FOOTER_LIMIT = 2048
 EMBED_TOTAL_LIMIT = 6000
 
 ELLIPSIS = "…"
+# Floors when an answer's embed must shrink to fit: an excerpt, a field's outlet or title,
+# and the answer text keep at least this many characters.
+MIN_EXCERPT = 40
+MIN_SOURCE = 60
+MIN_DESCRIPTION = 300
 ANSWER_COLOUR = discord.Colour.blurple()
 NOT_FOUND_COLOUR = discord.Colour.light_grey()
 ERROR_COLOUR = discord.Colour.red()
@@ -77,6 +82,8 @@ def escape(text: str) -> str:
 
 def fit(text: str, limit: int) -> str:
     """Escape ``text`` and shorten it so the escaped form fits in ``limit`` characters."""
+    if limit <= 0:
+        return ""
     escaped = escape(text)
     room = limit
     # Escaping adds backslashes, so shrink the raw text until its escaped form fits.
@@ -105,10 +112,20 @@ def link(title: str, url: str | None, limit: int) -> str:
     return fit(one_line(title), limit)
 
 
-def citation_field(c: Citation, excerpt_limit: int) -> tuple[str, str]:
+def citation_field(
+    c: Citation, excerpt_limit: int, source_limit: int = FIELD_VALUE_LIMIT // 2
+) -> tuple[str, str]:
+    """A citation's field: outlet and date as its name; title (linked) and excerpt below.
+
+    ``source_limit`` caps the name and the title, each: long outlets, titles and URLs
+    must leave room for the excerpts when many citations share one embed.
+    """
     outlet = c.outlet or "unknown outlet"
-    name = fit(f"[{c.n}] {one_line(outlet)} · {date_label(c.published)}", FIELD_NAME_LIMIT)
-    title = link(c.title, c.url, FIELD_VALUE_LIMIT // 2)
+    name = fit(
+        f"[{c.n}] {one_line(outlet)} · {date_label(c.published)}",
+        min(FIELD_NAME_LIMIT, source_limit),
+    )
+    title = link(c.title, c.url, source_limit)
     room = min(excerpt_limit, FIELD_VALUE_LIMIT - len(title) - 3)
     quote = fit(one_line(c.excerpt), room)
     value = f"{title}\n> {quote}" if quote else title
@@ -127,21 +144,28 @@ def answer_embed(answer: Answer) -> discord.Embed:
         )
     citations = answer.citations[:FIELDS_LIMIT]
     description = fit(answer.answer, DESCRIPTION_LIMIT)
-    excerpt_limit = FIELD_VALUE_LIMIT
+    excerpt_limit, source_limit = FIELD_VALUE_LIMIT, FIELD_VALUE_LIMIT // 2
     while True:
         embed = discord.Embed(title=title, description=description, colour=ANSWER_COLOUR)
         for c in citations:
-            name, value = citation_field(c, excerpt_limit)
+            name, value = citation_field(c, excerpt_limit, source_limit)
             embed.add_field(name=name, value=value, inline=False)
         embed.set_footer(text=ANSWER_FOOTER)
         excess = len(embed) - EMBED_TOTAL_LIMIT
         if excess <= 0:
             return embed
-        if excerpt_limit > 40:
-            # Shorten every excerpt evenly rather than dropping the last citations.
-            excerpt_limit = max(40, excerpt_limit - excess // max(1, len(citations)) - 1)
+        # Each step shrinks something, so the loop ends. Excerpts first, evenly, rather
+        # than dropping the last citations; then long outlets, titles and URLs; then the
+        # answer text. 25 citations at the floors take about 4,300 characters.
+        share = excess // max(1, len(citations)) + 1
+        if excerpt_limit > MIN_EXCERPT:
+            excerpt_limit = max(MIN_EXCERPT, excerpt_limit - share)
+        elif source_limit > MIN_SOURCE:
+            source_limit = max(MIN_SOURCE, source_limit - share)
+        elif len(description) > MIN_DESCRIPTION:
+            description = fit(answer.answer, max(MIN_DESCRIPTION, len(description) - excess - 1))
         else:
-            description = fit(answer.answer, max(0, len(description) - excess - 1))
+            citations = citations[:-1]  # unreachable at the floors above; a last resort
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,58 @@ def test_answer_embed_always_fits(
     assert len(embed.fields) == min(len(cites), FIELDS_LIMIT)
 
 
+def test_fit_with_no_room_is_empty() -> None:
+    # It returned the whole text, which kept answer_embed shrinking forever.
+    assert fit("a" * 500, 0) == "" and fit("a" * 500, -3) == ""
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    outlet=text,
+    title=text,
+    path=st.text(alphabet="abcdefghij/-_", max_size=300),
+    count=st.integers(min_value=0, max_value=30),
+    body=text,
+)
+def test_answer_embed_fits_with_long_outlets_titles_and_urls(
+    outlet: str, title: str, path: str, count: int, body: str
+) -> None:
+    # The library allows 300-character titles and outlets; URLs are longer still.
+    cites = tuple(
+        Citation(
+            i + 1,
+            f"doc{i}",
+            title * 3 or "t",
+            outlet * 3,
+            date(2025, 5, 11),
+            f"https://example.org/{path}",
+            "An excerpt that is quoted verbatim. " * 10,
+            0,
+            360,
+        )
+        for i in range(count)
+    )
+    embed = answer_embed(Answer("q", True, body * 3 or "a", cites))
+    assert_within_limits(embed)
+    assert len(embed.fields) == min(count, FIELDS_LIMIT)
+
+
+def test_a_crowded_answer_keeps_its_text() -> None:
+    # Ten citations with the longest outlets and titles the library takes, long URLs: the
+    # embed once looped forever here; now the sources shrink before the answer does.
+    long = "Outlet name " * 25
+    cites = tuple(
+        Citation(
+            i + 1, f"d{i}", long, long, None, "https://example.org/" + "p" * 180, "x" * 400, 0, 400
+        )
+        for i in range(10)
+    )
+    answer = Answer("q", True, "The answer text. " * 30, cites)
+    embed = answer_embed(answer)
+    assert_within_limits(embed)
+    assert embed.description == answer.answer  # the whole answer; the sources gave way
+
+
 def test_real_answers_fit(engine) -> None:
     for q in ("What did Putin propose?", "What did Zelenskyy say about a ceasefire?"):
         assert_within_limits(answer_embed(engine.ask(q)))
