@@ -51,6 +51,10 @@ EVENTS_PER_PAGE = 8
 CHART_FILE = "timeline.png"
 TOPIC_MAX_CHARS = 200
 LINE_CHARS = 160  # of each event's sentence on its line
+# Floors when a page must shrink to fit Discord's 6,000 characters: an event's sentence,
+# and each source's outlet and (linked) title.
+MIN_LINE_CHARS = 40
+MIN_SOURCE_CHARS = 60
 FOOTER = "Dates: YYYY-MM-DD, or YYYY-MM / YYYY when the article is no more precise. "
 
 
@@ -169,27 +173,33 @@ def _page_embed(
     about = f" — {one_line(timeline.topic)}" if timeline.topic else ""
     n = len(timeline.events)
     title = fit(f"Timeline{about} ({n} event{'s' if n != 1 else ''})", TITLE_LIMIT)
-    line_chars = LINE_CHARS
+    cited = {c.n: c for e in events for c in e.citations}
+    sources = [cited[n] for n in sorted(cited)][:FIELDS_LIMIT]
+    line_chars, source_chars = LINE_CHARS, FIELD_VALUE_LIMIT
     while True:
         # Each line is escaped and cut on its own: cutting the joined text could split a
         # line's date from its markers.
         description = "\n".join(_event_line(e, line_chars) for e in events)
         embed = discord.Embed(title=title, description=description, colour=ANSWER_COLOUR)
-        cited = {c.n: c for e in events for c in e.citations}
-        for n_ in sorted(cited)[:FIELDS_LIMIT]:
-            c = cited[n_]
+        for c in sources:
             name = fit(
                 f"[{c.n}] {one_line(c.outlet or 'unknown outlet')} · {date_label(c.published)}",
-                FIELD_NAME_LIMIT,
+                min(FIELD_NAME_LIMIT, source_chars),
             )
-            embed.add_field(name=name, value=link(c.title, c.url, FIELD_VALUE_LIMIT), inline=False)
+            embed.add_field(name=name, value=link(c.title, c.url, source_chars), inline=False)
         embed.set_footer(text=page + FOOTER + "Sentences are quoted verbatim.")
         if image:
             embed.set_image(url=f"attachment://{CHART_FILE}")
-        fits = len(embed) <= EMBED_TOTAL_LIMIT and len(description) <= DESCRIPTION_LIMIT
-        if fits or line_chars <= 40:
+        if len(embed) <= EMBED_TOTAL_LIMIT and len(description) <= DESCRIPTION_LIMIT:
             return embed
-        line_chars -= 20  # shorter lines before fewer facts
+        # Each step shrinks something, so the loop ends: shorter lines before fewer facts,
+        # then shorter outlets, titles and URLs (many sources with long ones overflowed).
+        if line_chars > MIN_LINE_CHARS:
+            line_chars -= 20
+        elif source_chars > MIN_SOURCE_CHARS:
+            source_chars = max(MIN_SOURCE_CHARS, source_chars // 2)
+        else:
+            sources = sources[:-1]  # unreachable at the floors above; a last resort
 
 
 def _event_line(event: Event, chars: int) -> str:

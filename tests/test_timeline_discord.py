@@ -296,3 +296,40 @@ def test_pages_fit_discords_limits_and_show_every_event_once(engine) -> None:
     started = time.perf_counter()
     timeline_pages(result, EVENTS_PER_PAGE, image=True)
     assert time.perf_counter() - started < 0.5
+
+
+def test_a_page_citing_many_long_titled_sources_still_fits() -> None:
+    # Found by review: only the event lines shrank, so a page of events each reported by
+    # four outlets with long titles and URLs came to 7,000-10,600 characters.
+    import datetime
+
+    from index.records import Citation
+    from index.timeline import Event, Timeline
+
+    def source(n: int) -> Citation:
+        return Citation(
+            n,
+            f"doc{n}",
+            "A very long headline about the peace talks in Istanbul " * 4,
+            "An outlet with a long name " * 4,
+            datetime.date(2025, 6, 2),
+            "https://example.org/" + "section/" * 14,
+            "Delegations met in Istanbul.",
+            0,
+            28,
+        )
+
+    events = tuple(
+        Event(
+            datetime.date(2025, 6, 1 + i),
+            "day",
+            "Delegations met in Istanbul on the day the article names. " * 3,
+            tuple(source(4 * i + k + 1) for k in range(4)),
+            "June 2",
+        )
+        for i in range(EVENTS_PER_PAGE)
+    )
+    pages = timeline_pages(Timeline("Istanbul talks", events), EVENTS_PER_PAGE, image=True)
+    for page in pages:
+        assert len(page.embed) <= 6000 and len(page.embed.fields) <= 25
+        assert len(page.embed.description.split("\n")) == EVENTS_PER_PAGE
