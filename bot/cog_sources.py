@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.checks import in_allowed_channel
 from bot.render import source_pages
-from bot.replies import NO_PINGS
+from bot.replies import NO_PINGS, defer_thinking
 from bot.views import PagerView
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ class SourcesCog(commands.Cog, name="Sources"):
     )
     @in_allowed_channel()
     async def sources(self, interaction: discord.Interaction) -> None:
-        await interaction.response.defer(thinking=True)
+        await defer_thinking(interaction)
         infos = await self.bot.run_engine(self.bot.engine.sources)
         ds = self.bot.discord_settings
         # Off the event loop: a large library is hundreds of embeds to render.

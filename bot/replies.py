@@ -39,6 +39,18 @@ async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
         log.warning("could not reply to interaction %s: %s", interaction.id, exc)
 
 
+# Interaction.extras key: set when the "thinking…" acknowledgement is visible to the
+# channel, so an error explained afterwards first removes it (or the explanation would
+# take its place, publicly: Discord ignores the ephemeral flag of that first followup).
+PUBLIC_THINKING = "talkbot.public_thinking"
+
+
+async def defer_thinking(interaction: discord.Interaction, *, ephemeral: bool = False) -> None:
+    """Acknowledge with "thinking…", remembering whether the channel can see it."""
+    await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    interaction.extras[PUBLIC_THINKING] = not ephemeral
+
+
 async def start_slow_reply(
     interaction: discord.Interaction, cooldown: UserCooldown, *, ephemeral: bool = False
 ) -> bool:
@@ -52,7 +64,7 @@ async def start_slow_reply(
         await send_ephemeral(interaction, wait_message(wait))
         return False
     try:
-        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        await defer_thinking(interaction, ephemeral=ephemeral)
     except discord.NotFound:
         log.warning("interaction %s expired before it could be acknowledged", interaction.id)
         return False
@@ -115,7 +127,8 @@ async def handle_command_error(
             exc_info=(type(original), original, original.__traceback__),
         )
         message = APOLOGY
-    await send_ephemeral(interaction, message)
+    public = interaction.extras.get(PUBLIC_THINKING, False)
+    await refuse_after_defer(interaction, message, private=not public)
 
 
 class TalkTree(app_commands.CommandTree):

@@ -479,5 +479,9 @@ async def test_unexpected_errors_get_an_apology_and_a_logged_traceback(
     assert (await callback_of(harness, interaction)).json == {"type": 5}
     assert followup.json["content"] == APOLOGY
     assert followup.json["flags"] & EPHEMERAL
+    # The public "thinking…" goes first: Discord would otherwise show the apology in its
+    # place, to the whole channel, whatever the ephemeral flag says.
+    calls = [(r.method, r.path.rsplit("/", 1)[-1]) for r in fake.requests_for(interaction["token"])]
+    assert calls.index(("DELETE", "@original")) < calls.index(("POST", interaction["token"]))
     assert "unexpected error in /ask" in caplog.text
     assert "RuntimeError: EngineNotLoaded cannot answer" in caplog.text
