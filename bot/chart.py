@@ -22,9 +22,8 @@ from dataclasses import dataclass
 
 import matplotlib
 
-matplotlib.use("Agg")  # before pyplot: never a display, safe in a worker thread
+matplotlib.use("Agg")  # never a display: safe in a worker thread
 
-import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.transforms import ScaledTranslation  # noqa: E402
@@ -65,7 +64,6 @@ def render_chart(timeline: Timeline, *, title: str | None = None) -> bytes:
     fig = _figure(timeline, events, title)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, facecolor=CARD)
-    plt.close(fig)
     return buffer.getvalue()
 
 
@@ -95,7 +93,9 @@ def _finer(a: str | None, b: str) -> str:
 def _figure(timeline: Timeline, events: tuple[Event, ...], title: str | None) -> Figure:
     rows = len(events)
     height = 1.9 + 0.34 * rows
-    fig = plt.figure(figsize=(WIDTH_PX / DPI, height), dpi=DPI, facecolor=CARD)
+    # A bare Figure, not pyplot's: pyplot keeps global state that two charts rendered in
+    # two worker threads at once would share (and a Figure needs no closing).
+    fig = Figure(figsize=(WIDTH_PX / DPI, height), dpi=DPI, facecolor=CARD)
     segments = segments_of(events)
     # Wider segments for more events: their ticks and markers need the room.
     weights = [1.0 + sum(e.date in s.dates for e in events) ** 0.5 for s in segments]

@@ -487,3 +487,15 @@ def test_chart_is_a_png_of_sensible_size(engine) -> None:
     assert len(png) < 500_000
     small = render_chart(engine.timeline(since="2025-09-05", until="2025-09-05"))
     assert png_size(small)[0] == width and len(small) < len(png)
+
+
+def test_charts_drawn_in_parallel_threads_match_one_drawn_alone(engine) -> None:
+    # The bot draws charts in worker threads, two at a time: each must be its own figure
+    # (pyplot's shared state once made that a race).
+    from concurrent.futures import ThreadPoolExecutor
+
+    timelines = [engine.timeline(), engine.timeline("Istanbul talks")]
+    alone = [render_chart(t) for t in timelines]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(render_chart, timelines * 2))
+    assert together == alone * 2
