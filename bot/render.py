@@ -84,11 +84,13 @@ def fit(text: str, limit: int) -> str:
     """Escape ``text`` and shorten it so the escaped form fits in ``limit`` characters."""
     if limit <= 0:
         return ""
-    escaped = escape(text)
     room = limit
-    # Escaping adds backslashes, so shrink the raw text until its escaped form fits.
-    while len(escaped) > limit and room > 0:
-        room = max(0, room - max(1, len(escaped) - limit))
+    escaped = escape(shorten(text, room))
+    # Escaping adds at most one character per raw one, so removing half the excess (at
+    # least one) never cuts more than it must. Taking the whole text's excess at once
+    # emptied any text twice the limit.
+    while len(escaped) > limit:
+        room -= max(1, (len(escaped) - limit + 1) // 2)
         escaped = escape(shorten(text, room))
     return escaped
 
@@ -107,9 +109,18 @@ def link(title: str, url: str | None, limit: int) -> str:
         safe_url = url.replace("(", "%28").replace(")", "%29")
         overhead = len(safe_url) + 4  # [](<url>)
         if overhead < limit // 2:
-            label = fit(one_line(title), limit - overhead).replace("]", "\\]")
-            return f"[{label}]({safe_url})"
+            return f"[{_link_label(title, limit - overhead)}]({safe_url})"
     return fit(one_line(title), limit)
+
+
+def _link_label(title: str, limit: int) -> str:
+    """The title fitted to ``limit`` with its ']' escaped too (it would close the label)."""
+    room = limit
+    while True:
+        label = fit(one_line(title), room).replace("]", "\\]")
+        if len(label) <= limit or room <= 0:
+            return label
+        room -= max(1, (len(label) - limit + 1) // 2)
 
 
 def citation_field(

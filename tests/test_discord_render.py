@@ -18,6 +18,7 @@ from bot.render import (
     answer_embed,
     escape,
     fit,
+    link,
     shorten,
     source_pages,
 )
@@ -59,7 +60,25 @@ def test_shorten_never_exceeds_the_limit(s: str, limit: int) -> None:
 
 @given(text, st.integers(min_value=1, max_value=1100))
 def test_fit_escaped_text_fits(s: str, limit: int) -> None:
-    assert len(fit(s, limit)) <= limit
+    out = fit(s, limit)
+    assert len(out) <= limit
+    # It keeps what fits: at worst every character doubles when escaped, and a cut at a
+    # word boundary may give up half of what is left.
+    assert len(out) >= min(len(escape(s)), limit) // 4
+
+
+@given(st.text(alphabet="abc xyz.,'", max_size=3000), st.integers(min_value=1, max_value=1100))
+def test_fit_of_text_with_nothing_to_escape_is_shorten(s: str, limit: int) -> None:
+    assert fit(s, limit) == shorten(s, limit)
+
+
+def test_fit_keeps_what_fits() -> None:
+    # Found by fuzzing: anything twice the limit came out empty, so timeline lines, long
+    # questions as titles and log-channel posts lost their text.
+    assert len(fit("word " * 100, 256)) >= 250
+    assert len(fit("a" * 1000, 256)) == 256
+    assert len(fit("*" * 600, 256)) >= 250  # each star escaped: half as many fit
+    assert len(link("]" * 300, "https://example.org/a", 512)) <= 512
 
 
 def test_escape_neutralises_markdown_and_masked_links() -> None:

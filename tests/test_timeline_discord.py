@@ -292,6 +292,8 @@ def test_pages_fit_discords_limits_and_show_every_event_once(engine) -> None:
     pages = timeline_pages(result, EVENTS_PER_PAGE, image=True)
     lines = [line for p in pages for line in p.embed.description.split("\n")]
     assert len(lines) == len(result.events)
+    # Every event keeps its sentence (over-shortening once left "`2025-09-01` —  [3]").
+    assert all(re.fullmatch(r"`[^`]+` — \S.{20,} (\[\d+\])+", line) for line in lines), lines
     assert all(len(p.embed) <= 6000 and len(p.embed.fields) <= 25 for p in pages)
     started = time.perf_counter()
     timeline_pages(result, EVENTS_PER_PAGE, image=True)
