@@ -19,7 +19,7 @@ from discord.ext import commands
 
 from bot.checks import channel_allowed, in_allowed_channel
 from bot.cooldown import UserCooldown
-from bot.question import clean_question, strip_bot_mention
+from bot.question import clean_question, mentions_bot, strip_bot_mention
 from bot.render import answer_embed, notice
 from bot.replies import (
     APOLOGY,
@@ -100,6 +100,8 @@ class AskCog(commands.Cog, name="Ask"):
         except discord.HTTPException as exc:
             view.stop()
             log.warning("could not send the answer to interaction %s: %s", interaction.id, exc)
+            # Left alone, the asker would watch "thinking…" for ever.
+            await refuse_after_defer(interaction, APOLOGY, private=private)
             return
         log_answer("slash", interaction.user.id, interaction.guild_id, answer, started)
 
@@ -124,6 +126,10 @@ class AskCog(commands.Cog, name="Ask"):
         # @everyone/@here set mention_everyone but do not put us in mentions: ignore them.
         if not any(user.id == my_id for user in message.mentions):
             return False
+        # A reply to one of our answers puts us in mentions too ("thanks!"); only a
+        # mention written in the text asks a question.
+        if not mentions_bot(message.content, my_id):
+            return False
         return channel_allowed(message.channel, self.bot.discord_settings.channels)
 
     async def _answer_message(self, message: discord.Message, my_id: int) -> None:
@@ -138,8 +144,13 @@ class AskCog(commands.Cog, name="Ask"):
             await self._reply_notice(message, wait_message(wait))
             return
         try:
-            async with message.channel.typing():
-                answer = await self.bot.run_engine(self.bot.engine.ask, text)
+            # One indicator (it lasts ten seconds; answers take well under one). A channel
+            # that refuses it must not cost the answer.
+            await message.channel.typing()
+        except discord.HTTPException as exc:
+            log.debug("no typing indicator in channel %s: %s", message.channel.id, exc)
+        try:
+            answer = await self.bot.run_engine(self.bot.engine.ask, text)
         except QuestionError as exc:
             await self._reply_notice(message, str(exc))
             return

@@ -17,6 +17,11 @@ _DISCORD_TOKENS = re.compile(r"<(?:@[!&]?\d+|#\d+|a?:\w+:\d+|/[\w -]+:\d+|t:\d+(
 _EVERYONE = re.compile(r"@(?:everyone|here)\b")
 
 
+def mentions_bot(content: str, bot_id: int) -> bool:
+    """Whether the text itself mentions the bot (not merely a reply that pings it)."""
+    return re.search(rf"<@!?{bot_id}>", content) is not None
+
+
 def strip_bot_mention(content: str, bot_id: int) -> str:
     """Remove the bot's own mentions (``<@id>`` and the legacy ``<@!id>``) from a message."""
     return re.sub(rf"<@!?{bot_id}>", " ", content)

@@ -375,6 +375,8 @@ async def test_messages_not_for_the_bot_are_ignored(harness: Harness) -> None:
             author=fake.user("otherbot") | {"bot": True},
             mentions=[fake.bot_user],
         ),
+        # A reply to one of the bot's answers pings it without mentioning it in the text.
+        fake.user_message("thanks!", author=fake.user("c"), mentions=[fake.bot_user]),
         # A mention in a channel the config does not allow.
         fake.user_message(
             f"<@{fake.bot_user['id']}> what did Putin propose?",

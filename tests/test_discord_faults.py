@@ -19,6 +19,7 @@ import pytest_asyncio
 
 from bot.client import TalkBot
 from bot.feedback import FeedbackStore
+from bot.replies import APOLOGY
 from bot.settings import DiscordSettings
 from tests.fakediscord import FakeDiscord, GatewaySession
 from tests.fakediscord.harness import Outcome, running, wait_for
@@ -34,6 +35,7 @@ SILENCE_TIMEOUT = 6.0
 QUESTION = "What did Putin propose?"
 FOLLOWUP = r"/webhooks/\d+/[^/]+$"
 CALLBACK = r"/interactions/\d+/[^/]+/callback$"
+EPHEMERAL = 64
 
 
 @dataclass
@@ -167,12 +169,49 @@ async def test_persistent_rate_limit_is_logged_and_the_bot_carries_on(
     # discord.py tries a webhook call 5 times; 429 on all of them makes it give up.
     fake.rate_limit_next("POST", FOLLOWUP, 0.02, times=5)
     interaction = await live.ask()
-    await wait_for(lambda: len(Outcome.of(fake, interaction).followups) == 5, 10)
-    await wait_for(lambda: "could not send the answer" in caplog.text, 5)
-
-    assert not Outcome.of(fake, interaction).delivered
+    await wait_for(lambda: "could not send the answer" in caplog.text, 10)
+    # The answer never went; the asker is told privately rather than left on "thinking…".
+    await wait_for(lambda: Outcome.of(fake, interaction).delivered, 5)
+    (apology,) = Outcome.of(fake, interaction).delivered
+    assert apology.json["content"] == APOLOGY and apology.json["flags"] & EPHEMERAL
+    assert "embeds" not in apology.json or not apology.json["embeds"]
     assert "unexpected error" not in caplog.text
     await live.answered(await live.ask())
+
+
+async def test_an_answer_discord_rejects_gets_a_private_apology(
+    live: Live, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = live.fake
+    fake.fail_next("POST", FOLLOWUP, 400, {"message": "Invalid Form Body", "code": 50035})
+    interaction = await live.ask()
+    await wait_for(lambda: Outcome.of(fake, interaction).delivered, 20)
+    (apology,) = Outcome.of(fake, interaction).delivered
+    assert apology.json["content"] == APOLOGY and apology.json["flags"] & EPHEMERAL
+    calls = [(r.method, r.path.rsplit("/", 1)[-1]) for r in fake.requests_for(interaction["token"])]
+    assert ("DELETE", "@original") in calls  # the public "thinking…" went first
+    assert "could not send the answer" in caplog.text
+
+
+async def test_a_mention_is_answered_when_the_typing_indicator_is_refused(live: Live) -> None:
+    fake = live.fake
+    fake.fail_next("POST", r"/channels/\d+/typing$", 403, {"message": "Missing Access"})
+    message = fake.user_message(
+        f"<@{fake.bot_user['id']}> what did Putin propose?",
+        author=fake.user("typist"),
+        mentions=[fake.bot_user],
+    )
+    await fake.say(message)
+    await wait_for(
+        lambda: any(
+            r.method == "POST"
+            and r.path == f"/channels/{message['channel_id']}/messages"
+            and r.json.get("embeds")
+            for r in fake.requests
+        ),
+        20,
+    )
+    assert any(r.path.endswith("/typing") and r.status == 403 for r in fake.requests)
 
 
 async def test_unknown_interaction_is_logged_and_the_next_one_answered(
