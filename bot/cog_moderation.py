@@ -290,7 +290,14 @@ class ModerationCog(commands.Cog, name="Moderation"):
             return candidate_from_page(page, **meta)
         assert file is not None
         relay(f"reading {file.filename}")
-        data = await file.read()
+        try:
+            data = await file.read()
+        except discord.HTTPException as exc:
+            # An attachment's link expires, and Discord's CDN can fail: the moderator's
+            # input could not be read, which is a refusal, not a bug.
+            raise LibraryError(
+                f"couldn't download {file.filename} from Discord ({exc.status}); attach it again"
+            ) from None
         return await asyncio.to_thread(
             candidate_from_file, file.filename, data, max_bytes=self.settings.max_bytes, **meta
         )

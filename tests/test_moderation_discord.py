@@ -470,6 +470,8 @@ async def test_bad_input_is_refused_at_once(harness, options, file, message) -> 
         ("{site}/empty.html", None, "no article text could be extracted"),
         (None, ("story.txt", "/photo.jpg", 68), "binary data"),
         (None, ("copy.txt", "/seed.txt", 5880), "duplicates article 000_086fd48e31ce2218"),
+        # An attachment Discord can no longer serve (an expired link, a CDN error).
+        (None, ("gone.txt", "/missing", 120), "couldn't download gone.txt from Discord (404)"),
     ],
 )
 async def test_bad_pages_and_files_change_nothing(harness, url, file, message) -> None:
