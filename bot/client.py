@@ -32,6 +32,7 @@ from bot.feedback import FEEDBACK_FILE, FeedbackStore
 from bot.memory import limit_malloc_arenas
 from bot.replies import NO_PINGS, TalkTree
 from bot.settings import DiscordSettings
+from bot.views import answer_expired_buttons
 
 log = logging.getLogger("talkbot.discord")
 
@@ -97,6 +98,7 @@ class TalkBotBase(_MixedInto):
 
     async def setup_hook(self) -> None:
         await self.add_cogs()
+        self.add_listener(answer_expired_buttons, "on_interaction")
         if self.discord_settings.index_check_seconds > 0 and hasattr(
             self.engine, "reload_if_changed"
         ):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import discord
 
@@ -23,15 +23,37 @@ from index.records import Answer
 log = logging.getLogger("talkbot.discord")
 
 
+EXPIRED_BUTTONS = "These buttons have expired: ask again (or run the command again) for new ones."
+# The custom_id prefixes of this bot's buttons (feedback:up, pager:next, ...).
+OUR_BUTTONS = ("feedback:", "pager:")
+
+
 class TimedView(discord.ui.View):
     """Disables its buttons on timeout and apologises for unexpected errors."""
 
+    # Messages whose buttons a view in this process still answers. A click on any other
+    # message's buttons (after a restart, or when disabling them at timeout failed) would
+    # otherwise get Discord's "This interaction failed".
+    live_messages: ClassVar[set[int]] = set()
+
     def __init__(self, timeout: float) -> None:
         super().__init__(timeout=timeout)
-        # The message carrying this view; set by whoever sends it, used to disable it.
-        self.message: discord.Message | discord.WebhookMessage | None = None
+        self._message: discord.Message | discord.WebhookMessage | None = None
+
+    @property
+    def message(self) -> discord.Message | discord.WebhookMessage | None:
+        """The message carrying this view; set by whoever sends it, used to disable it."""
+        return self._message
+
+    @message.setter
+    def message(self, value: discord.Message | discord.WebhookMessage | None) -> None:
+        self._message = value
+        if value is not None:
+            TimedView.live_messages.add(value.id)
 
     async def on_timeout(self) -> None:
+        if self.message is not None:
+            TimedView.live_messages.discard(self.message.id)
         for item in self.children:
             if isinstance(item, discord.ui.Button):
                 item.disabled = True
@@ -72,7 +94,13 @@ class FeedbackView(TimedView):
     async def _vote(self, interaction: discord.Interaction, vote: Vote) -> None:
         message_id = interaction.message.id if interaction.message else None
         entry = FeedbackEntry.from_answer(self.answer, vote, interaction.user.id, message_id)
-        await asyncio.to_thread(self.store.record, entry)
+        try:
+            await asyncio.to_thread(self.store.record, entry)
+        except TalkbotError as exc:
+            # The detail (a server path) is for the bot's log, not for the voter.
+            log.error("could not record a %s vote on message %s: %s", vote, message_id, exc)
+            await send_ephemeral(interaction, "Sorry, your vote couldn't be recorded just now.")
+            return
         emoji = "👍" if vote == "up" else "👎"
         await send_ephemeral(interaction, f"Thanks — your {emoji} is recorded.")
 
@@ -117,3 +145,15 @@ class PagerView(TimedView):
     def _sync_buttons(self) -> None:
         self.prev.disabled = self.index == 0
         self.next.disabled = self.index >= len(self.pages) - 1
+
+
+async def answer_expired_buttons(interaction: discord.Interaction) -> None:
+    """Listener: a click on this bot's buttons that no live view will answer is told why."""
+    if interaction.type is not discord.InteractionType.component:
+        return
+    custom_id = str((interaction.data or {}).get("custom_id", ""))
+    message = interaction.message
+    if not custom_id.startswith(OUR_BUTTONS) or message is None:
+        return
+    if message.id not in TimedView.live_messages:
+        await send_ephemeral(interaction, EXPIRED_BUTTONS)

@@ -165,7 +165,8 @@ class Engine:
             report = build_index(
                 self.settings, self.embedder, incremental=incremental, progress=progress
             )
-            self.reload()
+            with self._reload_lock:  # the index follower may be loading the same build
+                self.reload()
             return report
         finally:
             self._refresh_lock.release()

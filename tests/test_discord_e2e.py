@@ -28,7 +28,7 @@ from bot.feedback import FeedbackStore
 from bot.render import answer_embed
 from bot.replies import APOLOGY
 from bot.settings import DiscordSettings
-from tests.fakediscord import FakeDiscord, RecordedRequest, find_custom_ids
+from tests.fakediscord import FakeDiscord, RecordedRequest, find_custom_ids, snowflake
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -245,6 +245,40 @@ async def test_rate_limited_followup_is_retried(harness: Harness) -> None:
 
 
 # -- feedback buttons --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("custom_id", ["feedback:up", "pager:next"])
+async def test_buttons_no_view_answers_any_more_say_they_expired(
+    harness: Harness, custom_id: str
+) -> None:
+    # After a restart (or a failed disabling edit at timeout) the buttons still show, but
+    # no view in this process holds them: the click is told so, privately.
+    fake = harness.fake
+    _, followup = await answered(harness, QUESTION)
+    stale = message_for(harness, followup) | {"id": snowflake()}  # a message of a past run
+    click = fake.click(custom_id, stale, invoker=fake.user("late"))
+    await fake.interact(click)
+    reply = await callback_of(harness, click)
+    assert reply.json["type"] == 4 and reply.json["data"]["flags"] == EPHEMERAL
+    assert reply.json["data"]["content"].startswith("These buttons have expired")
+
+
+async def test_a_vote_that_cannot_be_recorded_says_so_without_server_paths(
+    harness: Harness, tmp_path: Path
+) -> None:
+    fake = harness.fake
+    _, followup = await answered(harness, QUESTION)
+    store = harness.bot.feedback
+    working = store.path
+    store.path = tmp_path  # a folder: every append fails
+    try:
+        click = fake.click("feedback:up", message_for(harness, followup), invoker=fake.user("v"))
+        await fake.interact(click)
+        reply = await callback_of(harness, click)
+    finally:
+        store.path = working
+    assert reply.json["data"]["flags"] == EPHEMERAL
+    assert reply.json["data"]["content"] == "Sorry, your vote couldn't be recorded just now."
 
 
 async def test_feedback_buttons_record_votes(harness: Harness) -> None:
