@@ -251,8 +251,10 @@ class Library:
         for path in self.article_files():
             if path.stem == doc_id:
                 return path
+        # Said in Discord, the console and the CLI alike: no server path, both commands.
         raise LibraryError(
-            f"no article '{doc_id}' in {self.seeds}; list the indexed ones with: talkbot sources"
+            f"no article '{doc_id}' among the seeds; their ids are listed by /sources "
+            "(or: talkbot sources)"
         )
 
     # -- checking

@@ -111,7 +111,8 @@ def test_add_file_prints_what_changed(cli, built_copy, tmp_path):
         (("add", "{story}", "--author", "A\udcff"), "the --author value is not valid text"),
         (("add", " "), "the source is empty; give an http(s) URL or a file path"),
         (("add", "{seed}"), f"duplicates article {SEED}"),
-        (("remove", "nope"), "no article 'nope'"),
+        # Also shown in Discord: no server path, and the command to list the ids there.
+        (("remove", "nope"), "no article 'nope' among the seeds; their ids are listed by /sources"),
     ],
 )
 def test_refusals_change_nothing_and_are_audited(cli, built_copy, site, tmp_path, argv, message):
