@@ -27,6 +27,7 @@ from tests.articlesite import ARTICLE_TITLE, UNIQUE_QUESTION, UNIQUE_WORD, artic
 from tests.conftest import copy_corpus
 from tests.fakediscord import FakeDiscord, RecordedRequest, snowflake
 from tests.fakediscord import payloads as p
+from tests.fakediscord.harness import wait_for
 from tests.folder_snapshot import snapshot
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -58,11 +59,8 @@ class Harness:
 
     async def last_audit(self, timeout: float = 10) -> Any:
         """The entry the last run() wrote: the bot audits after the user has the reply."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while len(entries := self.audit()) <= self.audit_seen:
-            assert asyncio.get_running_loop().time() < deadline, "no audit entry written"
-            await asyncio.sleep(0.02)
-        return entries[-1]
+        await wait_for(lambda: len(self.audit()) > self.audit_seen, timeout)
+        return self.audit()[-1]
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -293,17 +291,10 @@ async def test_a_refusal_is_answered_even_when_the_audit_log_cannot_be_written(
         interaction = await run(harness, "add", {"title": "No source"}, who="admin")
         reply = await immediate_reply(harness, interaction)
         assert reply["data"]["content"].startswith("Nothing added: give either a url or a file")
-        await wait_for_log(caplog, "could not write the audit log (add")
+        await wait_for(lambda: "could not write the audit log (add" in caplog.text, 5)
     finally:
         cog.audit_log = working
     assert any("could not write the audit log (refresh" in r.getMessage() for r in caplog.records)
-
-
-async def wait_for_log(caplog: pytest.LogCaptureFixture, needle: str, timeout: float = 5) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not any(needle in r.getMessage() for r in caplog.records):
-        assert asyncio.get_running_loop().time() < deadline, f"no log line with {needle!r}"
-        await asyncio.sleep(0.02)
 
 
 async def test_a_bot_in_several_servers_warns_when_any_of_them_may_moderate(
@@ -313,7 +304,7 @@ async def test_a_bot_in_several_servers_warns_when_any_of_them_may_moderate(
     other = p.guild(snowflake(), "Another server", [], harness.fake.user("owner2")["id"])
     await harness.fake.dispatch("GUILD_CREATE", other)
     try:
-        await wait_for_guilds(harness, 2)
+        await wait_for(lambda: len(harness.bot.guilds) == 2, 5)
         await cog.on_ready()
         assert any("moderation.guilds is empty" in r.getMessage() for r in caplog.records)
         caplog.clear()
@@ -324,14 +315,7 @@ async def test_a_bot_in_several_servers_warns_when_any_of_them_may_moderate(
         assert not any("moderation.guilds" in r.getMessage() for r in caplog.records)
     finally:
         await harness.fake.dispatch("GUILD_DELETE", {"id": other["id"], "unavailable": False})
-        await wait_for_guilds(harness, 1)
-
-
-async def wait_for_guilds(h: Harness, count: int, timeout: float = 5) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while len(h.bot.guilds) != count:
-        assert asyncio.get_running_loop().time() < deadline, f"{len(h.bot.guilds)} guilds"
-        await asyncio.sleep(0.02)
+        await wait_for(lambda: len(harness.bot.guilds) == 1, 5)
 
 
 # -- /refresh ---------------------------------------------------------------------------
