@@ -227,7 +227,7 @@ def test_failed_refresh_undoes_the_remove(library, built_copy):
 @pytest.mark.parametrize("doc_id", ["nope", "../seeds/000_086fd48e31ce2218", "sources", ""])
 def test_unknown_articles_cannot_be_removed(library, built_copy, doc_id):
     before = snapshot(built_copy.seeds_dir)
-    with pytest.raises(LibraryError, match="no article .* list the indexed ones"):
+    with pytest.raises(LibraryError, match="no article .* among the seeds; their ids are listed"):
         library.remove(doc_id, fail_refresh)
     assert snapshot(built_copy.seeds_dir) == before
 
