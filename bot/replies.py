@@ -39,6 +39,13 @@ async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
         log.warning("could not reply to interaction %s: %s", interaction.id, exc)
 
 
+# What discord.py raises when Discord's copy of the commands is older than the bot's: a
+# removed command, or options that no longer match.
+OUT_OF_DATE = (app_commands.CommandNotFound, app_commands.CommandSignatureMismatch)
+OUT_OF_DATE_TEXT = (
+    "This command has changed since Discord last received the bot's commands. A server "
+    "admin can update them with: talkbot sync (Discord may take a moment to catch up)."
+)
 # Interaction.extras key: set when the "thinking…" acknowledgement is visible to the
 # channel, so an error explained afterwards first removes it (or the explanation would
 # take its place, publicly: Discord ignores the ephemeral flag of that first followup).
@@ -103,6 +110,8 @@ def user_message(error: BaseException) -> str | None:
         return str(error)
     if isinstance(error, app_commands.CheckFailure):
         return str(error) or "You can't use this command here."
+    if isinstance(error, OUT_OF_DATE):
+        return OUT_OF_DATE_TEXT
     return None
 
 
@@ -117,6 +126,9 @@ async def handle_command_error(
 ) -> None:
     """CommandTree.on_error: explain the user's errors, log and apologise for the rest."""
     message = user_message(error)
+    if isinstance(error, OUT_OF_DATE):
+        # Discord holds an older list of this bot's commands than the one it runs.
+        log.warning("a command Discord sent does not match this bot's: %s", error)
     if message is None:
         command = interaction.command.qualified_name if interaction.command else "?"
         original = getattr(error, "original", error)

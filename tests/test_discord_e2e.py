@@ -496,6 +496,24 @@ async def test_sigterm_closes_the_bot_cleanly(harness: Harness, engine) -> None:
     assert fake.api_base == discord.http.Route.BASE
 
 
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("frobnicate", None),  # a command this bot no longer has
+        ("ask", {"query": "What did Putin propose?"}),  # an option renamed since
+    ],
+)
+async def test_commands_discord_holds_an_older_copy_of_say_to_sync(
+    harness: Harness, name: str, options: dict[str, Any] | None, caplog
+) -> None:
+    interaction, _ = await slash(harness, name, options)
+    reply = await callback_of(harness, interaction)
+    assert reply.json["type"] == 4 and reply.json["data"]["flags"] & EPHEMERAL
+    assert "talkbot sync" in reply.json["data"]["content"]
+    assert "does not match this bot's" in caplog.text
+    assert "unexpected error" not in caplog.text
+
+
 async def test_unexpected_errors_get_an_apology_and_a_logged_traceback(
     harness: Harness, settings, caplog: pytest.LogCaptureFixture
 ) -> None:
