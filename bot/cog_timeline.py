@@ -157,13 +157,33 @@ class TimelinePager(PagerView):
 
 def timeline_pages(timeline: Timeline, per_page: int, *, image: bool) -> list[SourcePage]:
     """The events as embeds of ``per_page`` lines, each with the articles its lines cite."""
-    events = list(timeline.events)
-    chunks = [events[i : i + per_page] for i in range(0, len(events), per_page)]
+    chunks = _pages_of(timeline.events, per_page)
     count = len(chunks)
     pages = []
     for number, chunk in enumerate(chunks, start=1):
         embed = _page_embed(timeline, chunk, f"Page {number}/{count} · ", image)
         pages.append(SourcePage(embed, number, count))
+    return pages
+
+
+def _pages_of(events: Sequence[Event], per_page: int) -> list[list[Event]]:
+    """Runs of at most ``per_page`` events, each citing at most 25 articles.
+
+    A page lists the articles its lines cite as fields, and an embed holds 25 fields:
+    past that, a line's [n] would point to a source the page does not show.
+    """
+    pages: list[list[Event]] = []
+    page: list[Event] = []
+    cited: set[int] = set()
+    for event in events:
+        numbers = {c.n for c in event.citations}
+        if page and (len(page) == per_page or len(cited | numbers) > FIELDS_LIMIT):
+            pages.append(page)
+            page, cited = [], set()
+        page.append(event)
+        cited |= numbers
+    if page:
+        pages.append(page)
     return pages
 
 
