@@ -91,7 +91,7 @@ class SearchSettings:
 
 @dataclass(frozen=True)
 class AnswerSettings:
-    max_sentences: int = 4
+    max_sentences: int = 5
     max_question_chars: int = 1000
     min_score: float = 0.35  # kept for old configs; the not-found rule below decides
     mmr_lambda: float = 0.7
@@ -99,7 +99,7 @@ class AnswerSettings:
     # Sentences of this many top passages are candidates.
     passages: int = 7
     # Candidates within this share of the best relevance may be chosen.
-    keep_ratio: float = 0.6
+    keep_ratio: float = 0.7
     # Sentence relevance: weights of its cosine, BM25 (normalised), key-term coverage,
     # its passage's rank (1/(1+rank)) and its passage's cosine.
     w_similarity: float = 0.6
