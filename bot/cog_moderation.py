@@ -135,6 +135,13 @@ class ModerationCog(commands.Cog, name="Moderation"):
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
+        names = [r for r in self.settings.moderator_roles if not r.strip().isdigit()]
+        if names:
+            log.warning(
+                "moderation.moderator_roles names roles (%s): any member allowed to create "
+                "roles can make one with that name; role IDs cannot be copied",
+                ", ".join(names),
+            )
         servers = len(self.bot.guilds)
         if servers > 1 and not self.settings.guilds:
             log.warning(

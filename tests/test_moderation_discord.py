@@ -307,6 +307,8 @@ async def test_a_bot_in_several_servers_warns_when_any_of_them_may_moderate(
         await wait_for(lambda: len(harness.bot.guilds) == 2, 5)
         await cog.on_ready()
         assert any("moderation.guilds is empty" in r.getMessage() for r in caplog.records)
+        # The harness names its moderator role: a name anyone who may create roles can copy.
+        assert any("names roles (Peace desk)" in r.getMessage() for r in caplog.records)
         caplog.clear()
         configured = cog.settings
         cog.settings = replace(configured, guilds=(harness.fake.guild_id,))
