@@ -17,14 +17,19 @@ _DISCORD_TOKENS = re.compile(r"<(?:@[!&]?\d+|#\d+|a?:\w+:\d+|/[\w -]+:\d+|t:\d+(
 _EVERYONE = re.compile(r"@(?:everyone|here)\b")
 
 
+def _bot_mention(bot_id: int) -> str:
+    """The bot's own mention as written in a message: ``<@id>`` or the legacy ``<@!id>``."""
+    return rf"<@!?{bot_id}>"
+
+
 def mentions_bot(content: str, bot_id: int) -> bool:
     """Whether the text itself mentions the bot (not merely a reply that pings it)."""
-    return re.search(rf"<@!?{bot_id}>", content) is not None
+    return re.search(_bot_mention(bot_id), content) is not None
 
 
 def strip_bot_mention(content: str, bot_id: int) -> str:
-    """Remove the bot's own mentions (``<@id>`` and the legacy ``<@!id>``) from a message."""
-    return re.sub(rf"<@!?{bot_id}>", " ", content)
+    """Remove the bot's own mentions from a message."""
+    return re.sub(_bot_mention(bot_id), " ", content)
 
 
 def clean_question(text: str, max_chars: int) -> str:
