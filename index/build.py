@@ -270,7 +270,7 @@ def _build_locked(
     del fresh  # copied in: free it before the indexes are built
 
     progress("building the search indexes")
-    tokenizer = Tokenizer(settings.search.aliases)
+    tokenizer = Tokenizer(settings.search.term_groups)
     terms = _sentence_terms(parts, previous, reuse, tokenizer)
     lexical = _passage_bm25(
         parts,
@@ -398,7 +398,7 @@ def _settings_hash(settings: Settings, fingerprint: str, dense: DenseSettings) -
     """Everything besides the files that a build's contents depend on."""
     payload = {
         "fingerprint": fingerprint,
-        "aliases": [list(g) for g in settings.search.aliases],  # BM25 terms
+        "aliases": [list(g) for g in settings.search.term_groups],  # BM25 terms
         "timeline": timeline_settings(settings).__dict__,  # event merging
         "dating": DATING_VERSION,  # how dates are read (index.dates)
         "index": dense.__dict__,

@@ -65,7 +65,7 @@ class Engine:
     def __init__(self, settings: Settings, embedder: Embedder, data: IndexData) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.tokenizer = Tokenizer(settings.search.aliases)
+        self.tokenizer = Tokenizer(settings.search.term_groups)
         self.store = IndexStore(settings.index_dir)
         self._data = data
         self._refresh_lock = threading.Lock()

@@ -363,6 +363,7 @@ def default_variants(settings: Settings) -> list[Variant]:
         Variant("passages also judged by best sentence", _with("search", sentence_weight=0.5))
     )
     variants.append(Variant("- aliases", _with("search", aliases=())))
+    variants.append(Variant("- synonyms", _with("search", synonyms=())))
     variants.append(
         Variant(
             "contextualize " + ("off" if settings.search.contextualize else "on"),
@@ -392,7 +393,7 @@ def compare(
     with tempfile.TemporaryDirectory(prefix="talkbot-eval-") as tmp:
         for i, variant in enumerate(variants):
             s = variant.change(settings)
-            key = repr((s.chunking, s.search.contextualize, s.search.aliases, s.cleaning))
+            key = repr((s.chunking, s.search.contextualize, s.search.term_groups, s.cleaning))
             if key not in built:
                 built[key] = Path(tmp) / f"v{i}"
                 progress(f"building {variant.name}")

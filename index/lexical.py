@@ -44,6 +44,11 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
+def fold_words(text: str) -> str:
+    """``text`` as the tokenizer sees a word or phrase: folded words, space-separated."""
+    return " ".join(_TOKEN.findall(fold(text)))
+
+
 class Tokenizer:
     """Turns text into BM25 terms; the same instance serves the index and the queries."""
 

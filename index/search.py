@@ -18,7 +18,7 @@ import numpy as np
 
 from index.dense import search_dense
 from index.lexical import Tokenizer
-from index.sentence_table import SentenceTable, sentence_table
+from index.sentence_table import SentenceTable, passage_bm25, sentence_table
 from index.settings import SearchSettings
 from index.store import IndexData
 from index.terms import index_ranges
@@ -58,7 +58,7 @@ def rank_passages(
     tokenizer: Tokenizer | None = None,
 ) -> list[ScoredPassage]:
     """The ``k`` best passages for ``query``, best first."""
-    return retrieve(data, query, settings, k, tokenizer or Tokenizer(settings.aliases)).passages
+    return retrieve(data, query, settings, k, tokenizer or Tokenizer(settings.term_groups)).passages
 
 
 def retrieve(
@@ -70,7 +70,7 @@ def retrieve(
         return Retrieval([], table, {}, {}, 0.0)
     pool = min(settings.candidates, n)
     _, dense_ids = search_dense(data.dense, query.vector, pool)
-    lexical_all = data.lexical.scores(list(query.terms))
+    lexical_all = passage_bm25(data, tokenizer).scores(list(query.terms))
     top = np.argpartition(-lexical_all, pool - 1)[:pool] if pool < n else np.arange(n)
     lexical_ids = top
     lexical_ids = lexical_ids[lexical_all[lexical_ids] > 0]

@@ -6,20 +6,24 @@ build; the sentence BM25 is computed for the candidate sentences of a question o
 
 from __future__ import annotations
 
+import logging
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
-from index.bm25 import bm25_idf, bm25_weights
+from index.bm25 import LexicalIndex, bm25_idf, bm25_weights
 from index.lexical import Tokenizer
 from index.terms import TermRows, index_ranges
 
 if TYPE_CHECKING:
     from index.store import IndexData
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class SentenceTerms(Sequence[frozenset[str]]):
@@ -126,19 +130,63 @@ class SentenceTable:
 
 def sentence_table(data: IndexData, tokenizer: Tokenizer) -> SentenceTable:
     """The sentence table of ``data``, made on first use and kept with that build."""
-    key = ("sentence_table", tokenizer.key)
-    table = data.derived.get(key)
-    if table is not None:
-        return table
+    return _derived(data, ("sentence_table", tokenizer.key), lambda: _table(data, tokenizer))
+
+
+def passage_bm25(data: IndexData, tokenizer: Tokenizer) -> LexicalIndex:
+    """The passage BM25 that matches ``tokenizer``'s terms.
+
+    That is the build's own, unless search.aliases or search.synonyms changed since the
+    build: then a question's terms are not the ones the build stored ("talks" folds to
+    "negotiations" now), and the passages are scored over their sentences' terms made
+    again in memory, until a refresh stores them.
+    """
+    if data.terms.key == tokenizer.key:
+        return data.lexical
+    return _derived(data, ("passage_bm25", tokenizer.key), lambda: _bm25(data, tokenizer))
+
+
+def _table(data: IndexData, tokenizer: Tokenizer) -> SentenceTable:
+    return SentenceTable.from_rows(_rows(data, tokenizer))
+
+
+def _bm25(data: IndexData, tokenizer: Tokenizer) -> LexicalIndex:
+    from index.build import passage_input  # index.build imports this module
+
+    rows, spans = _rows(data, tokenizer), np.asarray(data.passages[:, 3:5])
+    if not data.manifest.contextualize:
+        return LexicalIndex.from_rows(rows, spans)
+    headlines = (passage_input(article, "", True) for article in data.articles)
+    context = TermRows.tokenize(headlines, tokenizer)
+    return LexicalIndex.from_rows(rows, spans, context, np.asarray(data.passages[:, 0]))
+
+
+def _rows(data: IndexData, tokenizer: Tokenizer) -> TermRows:
+    if data.terms.key == tokenizer.key:
+        return data.terms
+    return _derived(data, ("term_rows", tokenizer.key), lambda: _retokenized(data, tokenizer))
+
+
+def _retokenized(data: IndexData, tokenizer: Tokenizer) -> TermRows:
+    log.warning(
+        "build %s was made with other search.aliases or search.synonyms than the config's: "
+        "tokenising its %d sentences again in memory; run `talkbot index refresh` "
+        "(or /refresh) to store the new terms",
+        data.manifest.build_id,
+        len(data.sentences),
+    )
+    texts = (data.sentence(i).text for i in range(len(data.sentences)))
+    return TermRows.tokenize(texts, tokenizer)
+
+
+def _derived(data: IndexData, key: tuple, make: Callable[[], T]) -> T:
+    """``make()``, once per loaded build and key (the build keeps it while it serves)."""
+    value = data.derived.get(key)
+    if value is not None:
+        return value
     with data.derived_lock:
-        table = data.derived.get(key)
-        if table is None:
-            rows = data.terms
-            if rows.key != tokenizer.key:
-                # The aliases changed since this build: its stored terms are not the ones
-                # questions get now, so tokenise its sentences again (until a refresh).
-                texts = (data.sentence(i).text for i in range(len(data.sentences)))
-                rows = TermRows.tokenize(texts, tokenizer)
-            table = SentenceTable.from_rows(rows)
-            data.derived[key] = table
-    return table
+        value = data.derived.get(key)
+        if value is None:
+            value = make()
+            data.derived[key] = value
+    return value

@@ -18,13 +18,15 @@ from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
 from index.errors import ConfigError
+from index.lexical import fold_words
 from index.yamlfile import read_yaml
 
 DEFAULT_CONFIG = Path("config/talkbot.yaml")
 CONFIG_ENV = "TALKBOT_CONFIG"
 DATA_DIR_ENV = "TALKBOT_DATA_DIR"
-# How one group of search.aliases is written, for messages that show the expected shape.
-ALIAS_EXAMPLE = "- [kyiv, kiev]"
+# How one group of search.aliases or search.synonyms is written, for messages that show
+# the expected shape.
+GROUP_EXAMPLES = {"aliases": "- [kyiv, kiev]", "synonyms": "- [children, kids]"}
 # search.rrf_k's ceiling: far above any useful k (60 is usual), far below what overflows
 # the fusion's arithmetic (a 400-digit k did).
 MAX_RRF_K = 10_000
@@ -87,6 +89,29 @@ class SearchSettings:
         ("erdogan", "erdoğan"),
         ("tayyip", "tayip"),
     )
+    # Words news questions and articles use for one thing; folded like the aliases. A
+    # general thesaurus of war and diplomacy reporting, not a list of the eval's words.
+    synonyms: tuple[tuple[str, ...], ...] = (
+        ("ceasefire", "ceasefires", "cease-fires", "truce", "truces", "armistice"),
+        ("negotiations", "negotiation", "talks"),
+        ("children", "child", "kids", "kid"),
+        ("casualties", "casualty", "injured", "wounded", "hurt", "injuries", "injury"),
+        ("killed", "dead", "died", "deaths", "death", "fatalities"),
+        ("weapons", "weapon", "arms", "weaponry", "armaments"),
+        ("missiles", "missile", "rockets", "rocket"),
+        ("drones", "drone", "uavs", "uav"),
+        ("troops", "soldiers", "soldier", "forces"),
+        ("prisoners", "prisoner", "pows", "pow", "captives"),
+        ("tariffs", "tariff", "duties", "levies"),
+        ("agreement", "deal", "accord", "pact"),
+        ("rejected", "refused", "rebuffed"),
+        ("foreign minister", "top diplomat"),
+    )
+
+    @property
+    def term_groups(self) -> tuple[tuple[str, ...], ...]:
+        """Every group of words BM25 folds into one term: spellings, then synonyms."""
+        return self.aliases + self.synonyms
 
 
 @dataclass(frozen=True)
@@ -240,10 +265,34 @@ def build_section(cls: type, section: Mapping[str, Any], where: str, path: Path)
             )
         default = getattr(cls(), key)
         if isinstance(default, tuple):
-            kwargs[key] = _coerce_list(value, _holds_lists(cls, key), f"{where}.{key}'")
+            example = GROUP_EXAMPLES.get(key, "")
+            kwargs[key] = _coerce_list(value, _holds_lists(cls, key), f"{where}.{key}'", example)
         else:
             kwargs[key] = _coerce(value, default, f"{where}.{key}'")
     return cls(**kwargs)
+
+
+def _check_term_groups(p: str, search: SearchSettings) -> None:
+    """Each group folds two or more words, and no word is folded two ways."""
+    canonical_of: dict[str, tuple[str, str]] = {}  # word -> (its canonical, where it is)
+    for key, what in (("aliases", "spellings of one name"), ("synonyms", "words for one thing")):
+        for i, group in enumerate(getattr(search, key), start=1):
+            where = f"'search.{key}' item {i}"
+            if len(group) < 2:
+                raise ConfigError(
+                    f"{p}: {where} is {list(group)!r}; a group needs at least two {what}, "
+                    f"like: {GROUP_EXAMPLES[key]}"
+                )
+            for word in group:
+                folded, canonical = fold_words(word), fold_words(group[0])
+                seen = canonical_of.get(folded)
+                if seen and seen[0] != canonical:
+                    raise ConfigError(
+                        f"{p}: {where} lists {word!r}, which {seen[1]} already folds into "
+                        f"{seen[0]!r}; a word may be in one group only: merge the two groups "
+                        "or drop it from one"
+                    )
+                canonical_of.setdefault(folded, (canonical, where))
 
 
 def _holds_lists(cls: type, name: str) -> bool:
@@ -252,7 +301,7 @@ def _holds_lists(cls: type, name: str) -> bool:
     return get_origin(item) is tuple
 
 
-def _coerce_list(value: Any, nested: bool, where: str) -> tuple:
+def _coerce_list(value: Any, nested: bool, where: str, example: str = "") -> tuple:
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -270,7 +319,7 @@ def _coerce_list(value: Any, nested: bool, where: str) -> tuple:
             # A flat [kyiv, kiev] would otherwise fold single letters into each other.
             raise ConfigError(
                 f"{where} item {i} must be a list of strings, not {item!r}; write one group "
-                f"per line, like: {ALIAS_EXAMPLE}"
+                f"per line, like: {example}"
             )
     return tuple(items)
 
@@ -360,12 +409,7 @@ def _check_ranges(s: Settings) -> None:
                 f"{p}: 'cleaning.patterns' item {pattern!r} is not a valid regular expression "
                 f"({exc}); fix or remove it"
             ) from None
-    for i, group in enumerate(s.search.aliases, start=1):
-        if len(group) < 2:
-            raise ConfigError(
-                f"{p}: 'search.aliases' item {i} is {list(group)!r}; a group needs at least "
-                f"two spellings of one name, like: {ALIAS_EXAMPLE}"
-            )
+    _check_term_groups(p, s.search)
     for ok, key, message in checks:
         if not ok:
             section, name = key.split(".")

@@ -104,7 +104,9 @@ class IndexData:
     # Tables derived from this build on first use (the answerer's sentence table). They
     # live and die with the build: a swapped-out index takes its caches with it.
     derived: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
-    derived_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+    derived_lock: threading.RLock = field(
+        default_factory=threading.RLock, compare=False, repr=False
+    )
 
     def passage(self, pid: int) -> Passage:
         d, s, e, fs, ls = (int(x) for x in self.passages[pid])

@@ -18,7 +18,7 @@ from index.engine import Engine
 from index.errors import IndexInvalidError
 from index.lexical import Tokenizer
 from index.search import retrieve
-from index.sentence_table import SentenceTable, sentence_table
+from index.sentence_table import SentenceTable, passage_bm25, sentence_table
 from index.store import IndexStore, load_build, load_current
 from index.terms import TermRows
 from tests.build_copy import copy_build, edit_manifest
@@ -165,7 +165,7 @@ def test_refresh_tokenises_only_the_changed_article(corpus_copy, embedder, monke
         assert np.allclose(kept, built, atol=1e-4), name
     for name in TermRows.ARRAYS:
         assert np.array_equal(refreshed.terms.arrays()[name], scratch.terms.arrays()[name])
-    tokenizer = Tokenizer(corpus_copy.search.aliases)
+    tokenizer = Tokenizer(corpus_copy.search.term_groups)
     every = np.arange(len(scratch.sentences))
     for question in QUERIES:
         terms = tokenizer.terms(question)
@@ -198,6 +198,26 @@ def test_other_aliases_than_the_builds_get_their_own_terms(engine):
     texts = _sentence_texts(engine.data)
     assert all(table.terms[i] == frozenset(plain.terms(t)) for i, t in enumerate(texts))
     assert table is not sentence_table(engine.data, engine.tokenizer)
+
+
+def test_a_build_with_other_term_groups_scores_passages_with_the_configs_terms(engine, caplog):
+    """After search.synonyms changes, questions fold "talks" to "negotiations" while the
+    build's stored BM25 still has "talks": until a refresh, the passages are scored over
+    terms made again in memory, exactly as bm25s scores a build made with the new config."""
+    data = engine.data
+    assert passage_bm25(data, engine.tokenizer) is data.lexical  # the build's own
+    for groups in [(), engine.settings.search.aliases]:  # as if synonyms were added since
+        tokenizer = Tokenizer(groups)
+        oracle = LexicalIndex.build(
+            tokenizer.terms(data.passage(pid).text) for pid in range(len(data.passages))
+        )
+        with caplog.at_level("WARNING", logger="index.sentence_table"):
+            stale = passage_bm25(data, tokenizer)
+        assert stale is not data.lexical and stale is passage_bm25(data, tokenizer)
+        for question in [*QUERIES, "Were any kids hurt?", "What did the top diplomat say?"]:
+            terms = tokenizer.terms(question)
+            assert np.array_equal(stale.scores(terms), oracle.scores(terms)), question
+    assert "talkbot index refresh" in caplog.text  # the fix is named once per build
 
 
 def test_a_build_before_stored_terms_is_refused_with_the_rebuild_hint(engine, tmp_path):

@@ -88,6 +88,21 @@ def test_data_dir_env_overrides(tmp_path, monkeypatch):
         ),
         ("search:\n  aliases: [[kyiv, 3]]\n", "'search.aliases' item 1 must be a list of"),
         ("search:\n  aliases: [[kyiv]]\n", r"'search.aliases' item 1 is \['kyiv'\]; a group"),
+        (
+            "search:\n  synonyms: [kids, children]\n",
+            r"'search.synonyms' item 1 must be a list of strings, not 'kids'; .* - \[children, kids\]",
+        ),
+        ("search:\n  synonyms: [[kids]]\n", r"'search.synonyms' item 1 is \['kids'\]; a group"),
+        # A word folded two ways: the later group would silently win over the earlier.
+        (
+            "search:\n  synonyms: [[truce, ceasefire]]\n",
+            "'search.synonyms' item 1 lists 'ceasefire', which 'search.aliases' item 3 already "
+            "folds into 'ceasefire'; a word may be in one group only",
+        ),
+        (
+            "search:\n  synonyms: [[kids, children], [youngsters, Kids]]\n",
+            "'search.synonyms' item 2 lists 'Kids', which 'search.synonyms' item 1",
+        ),
     ],
 )
 def test_config_errors_name_file_key_and_problem(tmp_path, text, message):
