@@ -50,6 +50,7 @@ _NUMBER = re.compile(
     r"hundreds?|thousands?|millions?|billions?|half|twice|single|several|few)\b",
     re.I,
 )
+_DIGITS = re.compile(r"\d[\d,.]*")
 # A capitalised word that does not open the question: a name, a place, an organisation.
 _NAME = re.compile(r"(?<=[\w,;:] )[A-Z][\w'’-]*")
 # A place: a capitalised word after a preposition of place ("in Istanbul", "of Vladivostok").
@@ -92,7 +93,9 @@ def compose_answer(
     if signals.score < settings.nf_threshold:
         return _not_found(query, retrieval)
     chosen = _select(data, candidates, settings)
-    chosen, neighbour = _lead_in_context(data, candidates, chosen, settings.lead_context_chars)
+    chosen, neighbour = _lead_in_context(
+        data, candidates, chosen, settings.lead_context_chars, settings.lead_context_ratio
+    )
     return _render(data, query.text, chosen, neighbour)
 
 
@@ -279,7 +282,9 @@ def _select(
         else:
             pick = pool[0]
         pool.remove(pick)
-        duplicate_of = _duplicate_group(groups, vector_of, pick.sid, settings.duplicate_similarity)
+        duplicate_of = _duplicate_group(
+            data, groups, vector_of, pick.sid, settings.duplicate_similarity
+        )
         if duplicate_of is None:
             groups.append([pick.sid])
         elif data.sentences[pick.sid, 0] not in {data.sentences[s, 0] for s in duplicate_of}:
@@ -288,16 +293,39 @@ def _select(
 
 
 def _duplicate_group(
-    groups: list[list[int]], vector_of: dict[int, np.ndarray], sid: int, threshold: float
+    data: IndexData,
+    groups: list[list[int]],
+    vector_of: dict[int, np.ndarray],
+    sid: int,
+    threshold: float,
 ) -> list[int] | None:
+    """The chosen group ``sid`` repeats: as close in meaning, and with the same numbers.
+
+    Embeddings barely tell "840 prisoners" from "1,300 prisoners" (or July 23 from July
+    24); citing one outlet's figure under another outlet's number would misquote it, so
+    reports that differ in a figure are quoted each on its own.
+    """
+    figures = _figures(data.sentence(sid).text)
     for group in groups:
-        if float(vector_of[group[0]] @ vector_of[sid]) >= threshold:
+        if (
+            float(vector_of[group[0]] @ vector_of[sid]) >= threshold
+            and _figures(data.sentence(group[0]).text) == figures
+        ):
             return group
     return None
 
 
+def _figures(text: str) -> set[str]:
+    """The numbers written in digits in ``text``, with thousands separators dropped."""
+    return {m.group().rstrip(".,").replace(",", "") for m in _DIGITS.finditer(text)}
+
+
 def _lead_in_context(
-    data: IndexData, candidates: list[ScoredSentence], groups: list[list[int]], limit: int
+    data: IndexData,
+    candidates: list[ScoredSentence],
+    groups: list[list[int]],
+    limit: int,
+    ratio: float = 0.0,
 ) -> tuple[list[list[int]], int | None]:
     """The groups, and the neighbour the first excerpt is quoted with (None: alone).
 
@@ -306,18 +334,24 @@ def _lead_in_context(
     relevant neighbour too lifts first citation 0.675 -> 0.725 on the dev set and
     0.636 -> 0.758 on held-out questions, keeping excerpts a sentence or two. A neighbour
     already quoted on its own later is folded in; one cited beside another outlet's
-    sentence stays where it is.
+    sentence stays where it is. A neighbour less than ``ratio`` as relevant as the
+    sentence is left out (an unrelated quote beside a one-line answer), and so is a
+    sentence before it that ends a quotation opened earlier: quoted without its opening,
+    the words read as the next sentence's speaker's.
     """
     if not groups or limit <= 0:
         return groups, None
     lead = groups[0][0]
     relevance = {c.sid: c.relevance for c in candidates}
+    floor = ratio * relevance[lead]
     cited_alone = {g[0]: i for i, g in enumerate(groups) if len(g) == 1}
     cited = {sid for g in groups for sid in g}
     options = [
         n
         for n in (lead - 1, lead + 1)
         if n in relevance
+        and relevance[n] >= floor
+        and (n > lead or not _ends_a_quote_opened_before(data.sentence(n).text))
         and (n not in cited or n in cited_alone)
         and _adjacent(data, min(lead, n), max(lead, n))
         and data.sentences[max(lead, n), 2] - data.sentences[min(lead, n), 1] <= limit
@@ -328,6 +362,15 @@ def _lead_in_context(
     if neighbour in cited_alone:
         groups = [g for i, g in enumerate(groups) if i != cited_alone[neighbour]]
     return groups, neighbour
+
+
+def _ends_a_quote_opened_before(text: str) -> bool:
+    """True for the tail of a quotation whose opening mark is in an earlier sentence."""
+    curly_open, curly_close = text.count("“"), text.count("”")
+    if curly_close > curly_open:
+        return True
+    # Straight quotes: an odd count that ends the sentence closes a quote opened before.
+    return text.count('"') % 2 == 1 and text.rstrip().endswith('"')
 
 
 def _adjacent(data: IndexData, first: int, second: int) -> bool:

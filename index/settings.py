@@ -139,6 +139,9 @@ class AnswerSettings:
     # sentence before or after it, only whitespace between) when the two fit in this many
     # characters; 0 quotes the sentence alone.
     lead_context_chars: int = 450
+    # ... and when the neighbour's relevance is at least this share of the sentence's, so
+    # an unrelated sentence beside a short answer is not quoted with it.
+    lead_context_ratio: float = 0.4
     # The not-found rule: answer when
     #   nf_similarity*cosine + nf_coverage*coverage - nf_unknown*unknown - nf_count*mismatch
     # is at least nf_threshold (docs/quality.md explains the signals).
@@ -393,6 +396,11 @@ def _check_ranges(s: Settings) -> None:
             0 <= s.answer.lead_context_chars <= 2000,
             "answer.lead_context_chars",
             "must be between 0 and 2000",
+        ),
+        (
+            0.0 <= s.answer.lead_context_ratio <= 1.0,
+            "answer.lead_context_ratio",
+            "must be between 0 and 1",
         ),
         (0.0 <= s.answer.mmr_lambda <= 1.0, "answer.mmr_lambda", "must be between 0 and 1"),
         (

@@ -200,3 +200,81 @@ def test_first_passage_of_a_sentence_matches_a_full_scan(engine):
         holding = np.flatnonzero((passages[:, 3] <= sid) & (passages[:, 4] > sid))
         assert first_passage_of(engine.data, sid) == (int(holding[0]) if len(holding) else None)
     assert first_passage_of(engine.data, len(engine.data.sentences)) is None
+
+
+def _three_reports(corpus_copy) -> None:
+    """Three outlets report one exchange with different figures; one repeats another."""
+    reports = {
+        "900_wire_a.txt": "1,200 prisoners",
+        "901_wire_b.txt": "1,300 prisoners",
+        "902_wire_c.txt": "1,200 prisoners",
+    }
+    entries = []
+    for name, figure in reports.items():
+        (corpus_copy.seeds_dir / name).write_text(
+            "Prisoner exchange agreed\n\n"
+            f'"We agreed on the exchange of {figure} on each side," Medinsky told reporters '
+            "after the meeting in Istanbul.\n\n"
+            "The swap is expected to take place within two weeks, officials said.\n",
+            encoding="utf-8",
+        )
+        entries.append(
+            f'{name}:\n  title: "Exchange agreed"\n  outlet: Wire\n  published: 2025-06-03\n'
+        )
+    with corpus_copy.sources_file.open("a", encoding="utf-8") as sources:
+        sources.write("".join(entries))
+
+
+def test_reports_that_differ_in_a_figure_are_not_cited_as_one_quote(corpus_copy, embedder):
+    """One outlet's "1,200 prisoners" must not be cited under another's "1,300"."""
+    import re
+
+    from index.build import build_index
+
+    _three_reports(corpus_copy)
+    build_index(corpus_copy, embedder)
+    engine = Engine.open(corpus_copy, embedder)
+    answer = engine.ask("How many prisoners did Medinsky say would be exchanged?")
+    by_n = {c.n: c for c in answer.citations}
+    cited = set()
+    for markers in re.findall(r"((?:\[\d+\])+)", answer.answer):
+        group = [by_n[int(n)] for n in re.findall(r"\d+", markers)]
+        figures = {
+            re.search(r"1,[23]00", c.excerpt).group() for c in group if "prisoners" in c.excerpt
+        }
+        assert len(figures) <= 1, answer.answer  # one quote, one figure
+        cited |= {c.doc_id for c in group}
+    # The two outlets with the same sentence share one quote; the third gets its own.
+    assert {"900_wire_a", "901_wire_b", "902_wire_c"} <= cited, answer.answer
+    groups = [re.findall(r"\d+", m) for m in re.findall(r"((?:\[\d+\])+)", answer.answer)]
+    same = [g for g in groups if {by_n[int(n)].doc_id for n in g} >= {"900_wire_a", "902_wire_c"}]
+    assert same, answer.answer
+
+
+def _lead_with_ratio(engine, question: str, ratio: float) -> str:
+    answer = replace(engine.settings.answer, lead_context_ratio=ratio)
+    other = Engine(replace(engine.settings, answer=answer), engine.embedder, engine.data)
+    return other.ask(question).citations[0].excerpt
+
+
+def test_an_unrelated_neighbour_is_not_quoted_with_a_one_line_answer(engine):
+    question = "How long is the Kerch Bridge?"
+    lead = engine.ask(question).citations[0].excerpt
+    assert lead.startswith("The 19-kilometer Kerch Bridge") and "Lavrov" not in lead
+    # What the ratio guards against: without it the lead opens on a Lavrov quote.
+    assert _lead_with_ratio(engine, question, 0.0).startswith("Lavrov said Moscow")
+
+
+def test_the_tail_of_a_quotation_is_not_quoted_without_its_speaker(engine):
+    """ "Why? To have a delay ..." is Zelenskyy's; split after "Why?", its tail must not
+    open an answer about Lavrov, where it would read as his."""
+    from index.answer import _ends_a_quote_opened_before
+
+    for ratio in (0.0, engine.settings.answer.lead_context_ratio):
+        lead = _lead_with_ratio(engine, "What did Lavrov say?", ratio)
+        assert lead.startswith("Responding to Zelenskyy's comments"), lead
+    assert _ends_a_quote_opened_before('To have a delay ... sanctions."')
+    assert _ends_a_quote_opened_before("the imposition of sanctions.”")
+    assert not _ends_a_quote_opened_before('"Honestly, this document looks like spam," he said.')
+    assert not _ends_a_quote_opened_before("“It is spam,” he said.")
+    assert not _ends_a_quote_opened_before("Lavrov rejected the accusation.")

@@ -90,7 +90,8 @@ def test_data_dir_env_overrides(tmp_path, monkeypatch):
         ("search:\n  aliases: [[kyiv]]\n", r"'search.aliases' item 1 is \['kyiv'\]; a group"),
         (
             "search:\n  synonyms: [kids, children]\n",
-            r"'search.synonyms' item 1 must be a list of strings, not 'kids'; .* - \[children, kids\]",
+            r"'search.synonyms' item 1 must be a list of strings, not 'kids'; "
+            r".* - \[children, kids\]",
         ),
         ("search:\n  synonyms: [[kids]]\n", r"'search.synonyms' item 1 is \['kids'\]; a group"),
         # A word folded two ways: the later group would silently win over the earlier.
