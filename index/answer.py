@@ -34,6 +34,23 @@ from index.store import IndexData
 NOT_FOUND = "The indexed articles don't answer that question."
 NOT_ENGLISH = "They are in English: if you asked in another language, try asking in English."
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
+# Function words of languages readers may ask in that are not English words ("eu" is the
+# EU, "fur" and "dove" are English): a question made of them is in another language.
+_FOREIGN_WORDS = frozenset(
+    """
+    der das ist sind hat haben mit dem den des und nicht wer wie wo wann warum ein eine
+    einen zu auf oder auch bei nach von vom zum zur im
+    le la les du et est sont ont une avec pour dans sur pas qui quoi quand pourquoi
+    comment ou au aux ce cette elle ils
+    el los las del que quien quienes cuando donde por para una es como cual cuales
+    dijo sobre
+    il che della delle di gli nel sono hanno perche
+    os quem onde porque uma nao disse foi
+    het een wat waar wanneer waarom niet zijn heeft met
+    """.split()
+)
+# English stop words that are also another language's ("Was hat Putin gesagt?").
+_SHARED_WORDS = frozenset({"was", "die", "an", "in", "so", "also", "me", "no", "a", "o"})
 _SPACE = re.compile(r"\s+")
 _COUNT_QUESTION = re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|share)\b", re.I)
 # What kind of thing a question asks for, from its wording alone (no per-question rules).
@@ -86,6 +103,9 @@ def compose_answer(
     tokenizer: Tokenizer,
     settings: AnswerSettings,
 ) -> Answer:
+    if looks_foreign(query, retrieval.table):
+        # Matched only through its names, it would be answered with loosely related quotes.
+        return _not_found(query, retrieval)
     candidates = score_sentences(data, query, retrieval, settings, tokenizer)
     if not candidates:
         return _not_found(query, retrieval)
@@ -116,7 +136,10 @@ def looks_foreign(query: Query, table: SentenceTable) -> bool:
     Thresholds by judgement on a handful of questions in five languages, not tuned.
     """
     words = _LATIN_WORD.findall(fold(query.text))
-    english = sum(w in STOPWORDS for w in words)
+    english = sum(w in STOPWORDS and w not in _SHARED_WORDS for w in words)
+    foreign = sum(w in _FOREIGN_WORDS for w in words)
+    if foreign > english and (foreign >= 2 or (english == 0 and len(words) >= 3)):
+        return True
     # One or two unknown Latin words are more likely a name ("Scholz?") than a language.
     if words and (len(words) < 3 or english / len(words) >= 0.2):
         return False

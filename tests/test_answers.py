@@ -76,6 +76,10 @@ def test_off_topic_question_is_not_found(engine, question):
         ("¿Qué dijo Zelenski sobre las conversaciones de Estambul?", True),
         ("Was hat Selenskyj über Putin gesagt?", True),
         ("Что сказал Зеленский о переговорах?", True),
+        # Answered with loosely related quotes (a drone attack) before: German "was" counted
+        # as English; a French question got no hint.
+        ("Was hat Putin vorgeschlagen?", True),
+        ("Quand ont eu lieu les pourparlers à Istanbul?", True),
         # English questions the articles miss, and a lone unknown name: no hint.
         ("How do I bake sourdough bread?", False),
         ("What did Olaf Scholz say about the Istanbul talks?", False),
@@ -91,6 +95,19 @@ def test_only_a_question_in_another_language_is_told_the_articles_are_english(
         assert "try asking in English" in answer.reason
     else:
         assert "English" not in answer.reason
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Was Putin willing to meet Zelenskyy in Istanbul?", "What did the EU say about sanctions?"],
+)
+def test_english_questions_with_words_other_languages_share_are_not_taken_for_foreign(
+    engine, question
+):
+    from index.answer import looks_foreign
+    from index.sentence_table import sentence_table
+
+    assert not looks_foreign(engine.query(question), sentence_table(engine.data, engine.tokenizer))
 
 
 def test_answer_is_built_from_the_excerpts_only(engine):
