@@ -33,6 +33,12 @@ from index.store import IndexData
 
 NOT_FOUND = "The indexed articles don't answer that question."
 NOT_ENGLISH = "They are in English: if you asked in another language, try asking in English."
+STANDS_ALONE = (
+    "Each question is read on its own: name who or what you mean, like "
+    '"What did Zelenskyy say about the ceasefire?"'
+)
+# Words that point back to an earlier message ("what did he say about it?").
+_POINTS_BACK = re.compile(r"\b(he|she|they|him|her|them|his|hers|their|theirs)\b", re.I)
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 # Function words of languages readers may ask in that are not English words ("eu" is the
 # EU, "fur" and "dove" are English): a question made of them is in another language.
@@ -47,7 +53,7 @@ _FOREIGN_WORDS = frozenset(
     il che della delle di gli nel sono hanno perche
     os quem onde porque uma nao disse foi
     het een wat waar wanneer waarom niet zijn heeft met
-    """.split()
+    """.split()  # noqa: SIM905 (a word list reads better as prose)
 )
 # English stop words that are also another language's ("Was hat Putin gesagt?").
 _SHARED_WORDS = frozenset({"was", "die", "an", "in", "so", "also", "me", "no", "a", "o"})
@@ -123,6 +129,9 @@ def _not_found(query: Query, retrieval: Retrieval) -> Answer:
     reason = NOT_FOUND
     if looks_foreign(query, retrieval.table):
         reason += " " + NOT_ENGLISH
+    elif _POINTS_BACK.search(query.text) and not _NAME.search(query.text):
+        # Read as a follow-up, which the bot cannot see: say what it needs instead.
+        reason += " " + STANDS_ALONE
     return Answer(query.text, False, NOT_FOUND, (), reason=reason)
 
 

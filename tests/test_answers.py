@@ -98,6 +98,21 @@ def test_only_a_question_in_another_language_is_told_the_articles_are_english(
 
 
 @pytest.mark.parametrize(
+    ("question", "hinted"),
+    [
+        ("What did he say about it?", True),
+        ("and what did they do after that?", True),
+        ("What did Olaf Scholz say about his talks?", False),  # names someone: no hint
+        ("How do I bake sourdough bread?", False),
+    ],
+)
+def test_a_follow_up_question_is_told_each_question_stands_alone(engine, question, hinted):
+    answer = engine.ask(question)
+    assert not answer.found
+    assert ("name who or what you mean" in answer.reason) == hinted
+
+
+@pytest.mark.parametrize(
     "question",
     ["Was Putin willing to meet Zelenskyy in Istanbul?", "What did the EU say about sanctions?"],
 )
