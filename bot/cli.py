@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from index.errors import IndexMissingError, QuestionError, TalkbotError
 from index.settings import Settings, load_settings
 
 EXIT_ERROR = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what `yes | head` leaves in PIPESTATUS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,10 +30,21 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_ERROR
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        # Output to a pipe is buffered: flush here so a reader that went away shows up in
+        # the handler below, not as "Exception ignored ... BrokenPipeError" at exit.
+        sys.stdout.flush()
+        return code
     except TalkbotError as exc:
         print(f"talkbot: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader went away (talkbot timeline | head): not an error worth a word.
+        # Caught before OSError, its base class. Point stdout at devnull so the flush at
+        # interpreter exit does not raise again, and exit as a process killed by SIGPIPE
+        # would (128 + 13), like the 130 for Ctrl-C below.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except OSError as exc:
         # A path the settings name is not usable (a file where a folder should be, a
         # lock file that is a folder...): say which and why, not a traceback.
@@ -44,8 +57,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
+
+
+def _silence_stdout() -> None:
+    """Send whatever stdout still holds to devnull: the pipe it was writing to is closed."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout is not a real file (a test's capture buffer)
+        pass
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -201,7 +222,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     elif args.incremental:
         print(
             f"Refreshed index {report.build_id}: "
-            f"{report.passages} passages in {report.seconds:.2f} s"
+            f"{textfmt.plural(report.passages, 'passage')} in {report.seconds:.2f} s"
         )
         print("\n".join(textfmt.format_changes(report)))
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import textwrap
 from pathlib import Path
 
@@ -63,6 +64,8 @@ def handler(args: argparse.Namespace) -> int:
         timeline = make_timeline(data, config, since=args.since, until=args.until)
     if args.chart is not None:
         save_chart(timeline, args.chart)
+        # On stderr: stdout may be piped into another program (--json | jq).
+        print(f"Chart saved to {args.chart}", file=sys.stderr)
     if args.json:
         print(json.dumps(timeline.to_dict(), ensure_ascii=False))
     else:
@@ -76,12 +79,16 @@ class ChartFileError(TalkbotError):
 
 def check_chart_file(path: Path) -> None:
     """Refuse a chart path that cannot work, before any timeline is made."""
+    # A folder first: "name the file walk.png" reads as nonsense to someone who named
+    # their folder walk and meant the chart to go in it, so show them a file inside.
+    # A folder called x.png is in the way of the file they meant: no example for that.
+    if path.is_dir():
+        inside = "" if path.suffix.lower() == ".png" else f" in it, e.g. {path / 'timeline.png'}"
+        raise ChartFileError(f"cannot write {path}: it is a folder; name a .png file{inside}")
     if path.suffix.lower() != ".png":
         raise ChartFileError(f"the chart is a PNG image; name the file {path.stem or 'chart'}.png")
     if not path.parent.is_dir():
         raise ChartFileError(f"cannot write {path}: there is no folder {path.parent}")
-    if path.is_dir():
-        raise ChartFileError(f"cannot write {path}: it is a folder; name a .png file")
 
 
 def save_chart(timeline: Timeline, path: Path) -> None:

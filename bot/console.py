@@ -39,8 +39,27 @@ Moderators' commands (they change the seeds folder, then refresh the index):
   /remove DOC_ID    move an article to the archive (ids: /sources)
 Other:
   /help             this text
-  /quit             leave (or Ctrl-D)
+  /quit             leave (or /exit, or Ctrl-D)
+help, sources, quit and exit work without the slash too.
 Quote values with spaces: /add story.txt --title "Talks resume in Istanbul\""""
+
+
+QUIT = ("/quit", "/exit")
+# Whole lines that read as a command rather than a question: someone at a prompt types
+# "quit" or "help" without the slash, and "Not found: ..." would be a baffling reply.
+BARE_WORDS = {"quit": "/quit", "exit": "/exit", "help": "/help", "sources": "/sources"}
+NO_ARGUMENTS = ("sources", "refresh", "help")
+
+
+def as_command(line: str) -> str:
+    """``line`` with a bare command word (quit, Help, EXIT...) spelt as its /command."""
+    return BARE_WORDS.get(line.strip().lower(), line)
+
+
+def wants_quit(line: str) -> bool:
+    """True for /quit or /exit, whatever follows them ("/quit now"), and bare quit/exit."""
+    words = as_command(line).split(maxsplit=1)
+    return bool(words) and words[0].lower() in QUIT
 
 
 class UsageError(TalkbotError):
@@ -120,7 +139,8 @@ class Console:
     def run(self) -> int:
         interactive = self.stdin.isatty()
         self.say(
-            f"talkbot console — {len(self.engine.data.articles)} articles indexed. "
+            f"talkbot console — {textfmt.plural(len(self.engine.data.articles), 'article')} "
+            "indexed. "
             "/help for commands."
         )
         while True:
@@ -129,11 +149,14 @@ class Console:
                 self.stdout.flush()
             line = self.stdin.readline()
             if not line:
+                if interactive:  # Ctrl-D: end the "> " line, or the shell prompt lands on it
+                    self.stdout.write("\n")
+                    self.stdout.flush()
                 return 0
             line = line.strip()
             if not line:
                 continue
-            if line in ("/quit", "/exit"):
+            if wants_quit(line):
                 return 0
             reply = self.handle(line)
             if reply:
@@ -141,11 +164,15 @@ class Console:
 
     def handle(self, line: str) -> str | None:
         """The reply to one console line (a question or a /command)."""
+        line = as_command(line)
         name, arg = "ask", line
         if line.startswith("/"):
             name, _, arg = line[1:].partition(" ")
             if name not in self.commands:
                 return f"Unknown command /{name}. Type /help for the list."
+            if name in NO_ARGUMENTS and arg.strip():
+                # Ignoring "/refresh now" would let a typo pass for what was meant.
+                return f"Sorry: /{name} takes no arguments; type /{name} alone"
         try:
             return self.commands[name](arg.strip())
         except TalkbotError as exc:
@@ -174,7 +201,8 @@ class Console:
         report = self.engine.refresh(progress=self._progress)
         return "\n".join(
             [
-                f"Index refreshed: {report.passages} passages in {report.seconds:.1f} s",
+                f"Index refreshed: {textfmt.plural(report.passages, 'passage')} "
+                f"in {report.seconds:.1f} s",
                 *textfmt.format_changes(report),
             ]
         )

@@ -10,6 +10,11 @@ from index.records import Answer, SearchHit, SourceInfo
 WIDTH = 88
 
 
+def plural(count: int, noun: str) -> str:
+    """``count`` and ``noun``, with an s unless there is exactly one: "1 article", "3 articles"."""
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
 def outlet_date(outlet: str | None, published) -> str:
     return (
         f"{outlet or 'unknown outlet'} · {published.isoformat() if published else 'date unknown'}"
@@ -51,10 +56,12 @@ def format_hits(query: str, hits: list[SearchHit]) -> str:
 
 
 def format_sources(sources: list[SourceInfo]) -> str:
-    lines = [f"{len(sources)} articles indexed:"]
+    lines = [f"{plural(len(sources), 'article')} indexed:"]
     for s in sources:
         lines.append(f"- {s.title}")
-        lines.append(f"  {outlet_date(s.outlet, s.published)} · {s.passages} passages · {s.doc_id}")
+        lines.append(
+            f"  {outlet_date(s.outlet, s.published)} · {plural(s.passages, 'passage')} · {s.doc_id}"
+        )
         if s.url:
             lines.append(f"  {s.url}")
     return "\n".join(lines)
@@ -62,11 +69,12 @@ def format_sources(sources: list[SourceInfo]) -> str:
 
 def format_build(report: BuildReport) -> str:
     lines = [
-        f"Built index {report.build_id}: {report.passages} passages, {report.sentences} sentences "
-        f"from {len(report.per_article)} articles in {report.seconds:.1f} s"
+        f"Built index {report.build_id}: {plural(report.passages, 'passage')}, "
+        f"{plural(report.sentences, 'sentence')} from {plural(len(report.per_article), 'article')} "
+        f"in {report.seconds:.1f} s"
     ]
     for doc_id, count in report.per_article.items():
-        lines.append(f"  {doc_id}: {count} passages")
+        lines.append(f"  {doc_id}: {plural(count, 'passage')}")
     lines.extend(format_changes(report))
     return "\n".join(lines)
 
@@ -83,7 +91,7 @@ def format_changes(report: BuildReport) -> list[str]:
             lines.append(f"  {label}: {', '.join(ids)}")
     reused = report.passages - report.embedded_passages
     lines.append(
-        f"  embedded {report.embedded_passages} passages"
+        f"  embedded {plural(report.embedded_passages, 'passage')}"
         + (f", reused the stored vectors of {reused}" if reused else "")
     )
     lines.extend(f"warning: {w}" for w in report.warnings)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from index.yamlfile import read_yaml
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 METADATA_KEYS = ("title", "outlet", "published", "url", "author")
+_ISO_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -178,8 +180,23 @@ def read_sources(sources_file: Path) -> dict[str, dict[str, Any]]:
     return sources
 
 
-def parse_published(value: Any, where: str = "published") -> date | None:
-    """A publication date from YAML: a date, an ISO string, or empty/unknown."""
+def parse_published(value: Any, where: str = "published", today: date | None = None) -> date | None:
+    """A publication date from YAML: a date, an ISO string, or empty/unknown.
+
+    A date more than a day after ``today`` is refused, as /add refuses it: a typo that
+    would sort the article after every real one in timelines.
+    """
+    published = _published(value, where)
+    today = today or date.today()
+    if published is not None and published > today + timedelta(days=1):
+        raise CorpusError(
+            f"{where} is {published.isoformat()}, in the future (today is {today.isoformat()}); "
+            "give the date the article was published"
+        )
+    return published
+
+
+def _published(value: Any, where: str) -> date | None:
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -193,7 +210,11 @@ def parse_published(value: Any, where: str = "published") -> date | None:
         try:
             return date.fromisoformat(text)
         except ValueError:
-            pass
+            if _ISO_SHAPE.fullmatch(text):
+                raise CorpusError(
+                    f"{where} {text!r} is not a real date; give the day the article was "
+                    "published as YYYY-MM-DD"
+                ) from None
     raise CorpusError(f"{where} must be a date as YYYY-MM-DD, not {value!r}")
 
 

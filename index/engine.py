@@ -66,6 +66,9 @@ class Engine:
         self.settings = settings
         self.embedder = embedder
         self.tokenizer = Tokenizer(settings.search.term_groups)
+        # A timeline topic is a filter on what events say: spelling variants, not synonyms,
+        # or "Istanbul talks" would take in every sentence about negotiations.
+        self.topic_tokenizer = Tokenizer(settings.search.aliases)
         self.store = IndexStore(settings.index_dir)
         self._data = data
         self._refresh_lock = threading.Lock()
@@ -75,11 +78,19 @@ class Engine:
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> Engine:
-        """Load the model (unless given) and the serving index."""
+        """Load the model (unless given) and the serving index.
+
+        No index, or ``CURRENT`` naming a build that is gone, is refused before the model
+        loads: that takes seconds, and would only delay "run: talkbot index build".
+        """
+        store = IndexStore(settings.index_dir)
+        folder = store.current_build()
+        if folder is None or not folder.is_dir():
+            # load_current says why in its own words (missing, or CURRENT names a build
+            # that is gone) and reads no arrays; the model's name is all it needs.
+            load_current(store, model=embedder.name if embedder else settings.embedding.model)
         embedder = embedder or Embedder.serving(settings)
-        data = load_current(
-            IndexStore(settings.index_dir), model=embedder.name, dimension=embedder.dimension
-        )
+        data = load_current(store, model=embedder.name, dimension=embedder.dimension)
         return cls(settings, embedder, data)
 
     @property
@@ -150,7 +161,7 @@ class Engine:
             since=since,
             until=until,
             encode=self.embedder.encode_query,
-            tokenizer=self.tokenizer,
+            tokenizer=self.topic_tokenizer,
         )
 
     # -- keeping the index current ---------------------------------------------------

@@ -36,7 +36,7 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -138,17 +138,32 @@ class Removed:
 # -- turning input into candidates ----------------------------------------------------
 
 
-def parse_published(value: str | None) -> date | None:
-    """A date given by a moderator: YYYY-MM-DD or nothing; LibraryError otherwise."""
+def parse_published(value: str | None, today: date | None = None) -> date | None:
+    """A date given by a moderator: YYYY-MM-DD or nothing; LibraryError otherwise.
+
+    A date more than a day after ``today`` (default: the local date) is refused: it is a
+    typo, and left in it would sort the article after every real one in timelines. The
+    day of slack is for a moderator whose "today" is already tomorrow in another zone.
+    """
     if value is None or not value.strip():
         return None
     text = value.strip()
-    if _DATE.fullmatch(text):
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise LibraryError(f"published '{value}' is not a date as YYYY-MM-DD (e.g. 2025-06-04)")
+    if not _DATE.fullmatch(text):
+        raise LibraryError(f"published '{value}' is not a date as YYYY-MM-DD (e.g. 2025-06-04)")
+    try:
+        published = date.fromisoformat(text)
+    except ValueError:  # the right shape, but no such day: 2025-02-30, 2025-13-01
+        raise LibraryError(
+            f"published '{text}' is not a real date; give the day the article was published "
+            "as YYYY-MM-DD"
+        ) from None
+    today = today or date.today()
+    if published > today + timedelta(days=1):
+        raise LibraryError(
+            f"published '{text}' is in the future (today is {today.isoformat()}); give the "
+            "date the article was published"
+        )
+    return published
 
 
 def candidate_from_page(
@@ -269,9 +284,10 @@ class Library:
         if not stripped:
             raise LibraryError(f"{origin} has no text; give an article with its text")
         if len(stripped) < MIN_ARTICLE_CHARS:
+            chars = f"{len(stripped)} character{'s' if len(stripped) != 1 else ''}"
             raise LibraryError(
-                f"{origin} has only {len(stripped)} characters of text; an article needs at "
-                f"least {MIN_ARTICLE_CHARS} (is it the article's own page?)"
+                f"{origin} has only {chars} of text; an article needs at least "
+                f"{MIN_ARTICLE_CHARS} (is it the article's own page?)"
             )
         text = stripped + "\n"
         data = text.encode("utf-8")

@@ -52,7 +52,7 @@ def test_add_a_page_answers_from_it_then_remove_it(console, built_copy, site):
     assert f"added: {doc_id}" in reply
     progress = console.stdout.getvalue()  # printed as the work went on
     assert progress.startswith(f"… fetching {site}/article.html\n")
-    assert "… embedding 3 passages of 1 articles" in progress
+    assert "… embedding 3 passages of 1 article\n" in progress  # one article, not "1 articles"
     answer = console.handle(UNIQUE_QUESTION)
     assert UNIQUE_WORD in answer and doc_id in answer
     assert ARTICLE_TITLE in console.handle("/sources")
@@ -83,6 +83,14 @@ def test_add_a_file_whose_name_and_title_have_spaces(console, tmp_path):
         ("/add story.txt --colour red", "Sorry: unrecognized arguments: --colour red"),
         ('/add "{tmp}/story.txt --title T', "Sorry: /add: a double quote is not closed"),
         ("/add {tmp}/story.txt --published 15/07/2025", "Nothing added: "),
+        (
+            "/add {tmp}/story.txt --published 2999-01-01",
+            "Nothing added: published '2999-01-01' is in the future (today is ",
+        ),
+        (
+            "/add {tmp}/story.txt --published 2025-02-30",
+            "Nothing added: published '2025-02-30' is not a real date",
+        ),
         ("/add {tmp}/nowhere.txt", "Nothing added: {tmp}/nowhere.txt: no such file"),
         ("/add http://10.0.0.1/story", "Nothing added: "),
         ("/add {seed}", f"Nothing added: seed copy.txt duplicates article {SEED} (the same text)"),
@@ -144,3 +152,53 @@ def test_the_loop_reads_lines_until_quit(console):
     assert out.startswith("talkbot console — 5 articles indexed.")
     assert out.count("5 articles indexed:") == 1  # /sources ran once: not after /quit
     assert out.count(f"· {SEED}") == 1
+
+
+class Terminal(io.StringIO):
+    """Typed input: the console shows its "> " prompt only to a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("quit_line", ["/quit now", "/exit please", "quit", "EXIT", "  Quit  "])
+def test_quit_with_words_after_it_or_without_the_slash(console, quit_line):
+    console.stdin = io.StringIO(f"{quit_line}\n/sources\n")
+    assert console.run() == 0
+    out = console.stdout.getvalue()
+    assert "Unknown command" not in out and "Not found" not in out
+    assert "5 articles indexed:" not in out  # nothing after the quit ran
+
+
+def test_bare_help_and_sources_are_the_commands(console):
+    assert console.handle("help") == console.handle("HELP") == HELP
+    assert console.handle("Sources").startswith("5 articles indexed:")
+    # Only the whole line counts: a question that contains the word is still a question.
+    assert console.handle("/quitter") == "Unknown command /quitter. Type /help for the list."
+    assert console.handle("which sources quote Lavrov?") != console.handle("/sources")
+
+
+def test_ctrl_d_at_the_prompt_ends_the_prompt_line(console):
+    console.stdin = Terminal("/help\n")  # then end of input, as Ctrl-D gives
+    assert console.run() == 0
+    assert console.stdout.getvalue().endswith("> \n")
+
+
+@pytest.mark.parametrize("command", ["refresh", "sources", "help"])
+def test_commands_without_arguments_refuse_extra_words(console, command):
+    serving = console.engine.data.folder
+    reply = console.handle(f"/{command} now")
+    assert reply == f"Sorry: /{command} takes no arguments; type /{command} alone"
+    assert console.engine.data.folder == serving  # /refresh now did not refresh
+    assert console.stdout.getvalue() == ""
+
+
+def test_chart_into_a_folder_names_a_file_inside_it(console, tmp_path):
+    folder = tmp_path / "walk"
+    folder.mkdir()
+    reply = console.handle(f"/timeline --chart {folder}")
+    assert reply == (
+        f"Sorry: cannot write {folder}: it is a folder; name a .png file in it, "
+        f"e.g. {folder}/timeline.png"
+    )
+    assert list(folder.iterdir()) == []

@@ -78,6 +78,11 @@ def test_empty_seeds_folder(tmp_path):
         ("000_086fd48e31ce2218.txt:\n  published: 4 June\n", "published.*YYYY-MM-DD"),
         ("000_086fd48e31ce2218.txt:\n  colour: red\n", "unknown key 'colour'"),
         ("000_086fd48e31ce2218.txt:\n  published: 2025-02-30\n", "not a real date.*quote it"),
+        ('000_086fd48e31ce2218.txt:\n  published: "2025-02-30"\n', "'2025-02-30' is not a real"),
+        (
+            "000_086fd48e31ce2218.txt:\n  published: 2999-01-01\n",
+            "'published' is 2999-01-01, in the future .*give the date the article was published",
+        ),
         # Found by fuzzing: outlet: yes was listed as "True".
         (
             "000_086fd48e31ce2218.txt:\n  outlet: yes\n",

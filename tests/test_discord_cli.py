@@ -77,6 +77,19 @@ def test_run_without_token_is_a_one_line_error(
     assert err.count("\n") == 1 and "DISCORD_TOKEN is not set" in err
 
 
+def test_setup_pointer_names_a_readme_section_that_exists(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The message used to send people to docs/discord.md, which does not exist.
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    assert call("--config", str(CONFIG), "sync", "--guild", "123") == 2
+    err = capsys.readouterr().err
+    assert f"(see {cli_discord.SETUP_DOC})" in err
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert cli_discord.SETUP_DOC == "README.md, “Running on Discord”"
+    assert "## Running on Discord" in readme and "### 2. Invite it to your server" in readme
+
+
 def test_bad_discord_config_names_file_and_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -129,3 +142,25 @@ async def test_sync_uploads_the_tree(
         f"/guilds/{fake.guild_id}/commands" if guild else "/commands"
     )
     assert "Synced 7 commands" in capsys.readouterr().out
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_sync_refused_by_discord_says_how_to_invite(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeDiscord()
+    await fake.start()
+    monkeypatch.setenv("DISCORD_TOKEN", "fake-token")
+    fake.fail_next("PUT", r"/commands$", 403, {"message": "Missing Access", "code": 50001})
+    try:
+        with fake.patched():
+            code = await asyncio.to_thread(call, "--config", str(CONFIG), "sync")
+    finally:
+        await fake.stop()
+    assert code == 2
+    *_log, last = capsys.readouterr().err.splitlines(keepends=True)  # discord.py logs first
+    assert last == (
+        "talkbot: Discord refused the sync (403): invite the bot to your server with the "
+        "applications.commands scope (see README.md, “Running on Discord” → “2. Invite it to "
+        "your server”)\n"
+    )

@@ -51,12 +51,35 @@ def plain() -> Candidate:
 # -- checks before anything is written ------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "value", ["15/07/2025", "2025-7-15", "2025-13-01", "yesterday", "20250715"]
-)
+@pytest.mark.parametrize("value", ["15/07/2025", "2025-7-15", "yesterday", "20250715"])
 def test_published_must_be_an_iso_date(value):
     with pytest.raises(LibraryError, match=rf"published '{value}' is not a date as YYYY-MM-DD"):
         parse_published(value)
+
+
+@pytest.mark.parametrize("value", ["2025-02-30", "2025-13-01", "2023-02-29"])
+def test_published_in_the_right_shape_must_be_a_real_day(value):
+    # "is not a date as YYYY-MM-DD" would be wrong here: the shape is right, the day is not.
+    with pytest.raises(LibraryError) as info:
+        parse_published(value)
+    assert str(info.value) == (
+        f"published '{value}' is not a real date; give the day the article was published "
+        "as YYYY-MM-DD"
+    )
+
+
+def test_published_in_the_future_is_refused():
+    today = date(2025, 7, 15)
+    # A day of slack: in some time zone it is already tomorrow.
+    assert parse_published("2025-07-16", today=today) == date(2025, 7, 16)
+    with pytest.raises(LibraryError) as info:
+        parse_published("2025-07-17", today=today)
+    assert str(info.value) == (
+        "published '2025-07-17' is in the future (today is 2025-07-15); give the date the "
+        "article was published"
+    )
+    with pytest.raises(LibraryError, match="'2999-01-01' is in the future"):
+        parse_published("2999-01-01")  # against the real today
 
 
 def test_published_accepts_iso_and_nothing():
@@ -110,6 +133,8 @@ def test_short_or_furniture_only_text_is_refused(library):
         library.check(Candidate("Hello world", title="x", origin="t.txt"))
     with pytest.raises(LibraryError, match="has no text"):
         library.check(Candidate(" \n\t ", title="x", origin="t.txt"))
+    with pytest.raises(LibraryError, match="t.txt has only 1 character of text; an article"):
+        library.check(Candidate("x", title="x", origin="t.txt"))
 
 
 def test_a_copy_of_an_indexed_article_names_the_original(library, built_copy):

@@ -98,6 +98,8 @@ def test_add_file_prints_what_changed(cli, built_copy, tmp_path):
     ("argv", "message"),
     [
         (("add", "{site}/article.html", "--published", "15/07/2025"), "not a date as YYYY-MM-DD"),
+        (("add", "{story}", "--published", "2999-01-01"), "published '2999-01-01' is in the fu"),
+        (("add", "{story}", "--published", "2025-02-30"), "'2025-02-30' is not a real date"),
         (("add", "http://10.0.0.1/story"), "resolves to 10.0.0.1, a private address"),
         (("add", "{site}/doc.pdf"), "is a PDF"),
         (("add", "{site}/missing"), "returned HTTP 404"),
@@ -129,3 +131,23 @@ def test_refusals_change_nothing_and_are_audited(cli, built_copy, site, tmp_path
     assert snapshot(built_copy.seeds_dir) == before
     (entry,) = audit_of(built_copy)
     assert entry.outcome == "refused" and entry.action == argv[0] and message in entry.detail
+
+
+def test_timeline_chart_is_confirmed_on_stderr(cli, tmp_path):
+    chart = tmp_path / "june.png"
+    code, out, err = cli(
+        "timeline", "--since", "2025-06", "--until", "2025-06", "--chart", str(chart)
+    )
+    assert code == 0, err
+    assert out.startswith("Timeline: ")  # stdout stays the timeline alone, for pipes
+    assert err == f"Chart saved to {chart}\n"
+    assert chart.read_bytes().startswith(b"\x89PNG")
+
+
+def test_timeline_chart_into_a_folder_names_a_file_inside_it(cli, tmp_path):
+    code, out, err = cli("timeline", "--chart", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"talkbot: cannot write {tmp_path}: it is a folder; name a .png file in it, "
+        f"e.g. {tmp_path}/timeline.png\n"
+    )

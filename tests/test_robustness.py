@@ -9,14 +9,18 @@ and dates must stay within sane bounds.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.chunk import merge_short, pack_passages, split_sentences
 from index.clean import clean_article
 from index.dates import find_dates
-from tests.conftest import SEEDS
+from tests.conftest import CONFIG, ROOT, SEEDS
 
 SEED_TEXT = (SEEDS / "000_086fd48e31ce2218.txt").read_text(encoding="utf-8")
 
@@ -154,3 +158,51 @@ def test_unknown_hub_model_is_refused_offline():
         Embedder(EmbeddingSettings(model="someone/not-installed-model"))
     assert "cannot load embedding model 'someone/not-installed-model'" in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def _talkbot(argv: list[str], env: dict[str, str], **run) -> subprocess.CompletedProcess:
+    """``talkbot ARGV`` in a fresh interpreter, as a shell runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "--config", str(CONFIG), *argv],
+        cwd=ROOT, env=env, timeout=120, **run,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("unbuffered", ["1", ""])
+@pytest.mark.parametrize("argv", [["commands", "--json"], ["commands"]])
+def test_a_reader_that_goes_away_is_not_an_error_message(argv, unbuffered):
+    # `talkbot commands --json | head -c 400`: the pipe closes before talkbot is done. With
+    # the read end closed from the start, every write fails: deterministic. Block-buffered
+    # stdout (no PYTHONUNBUFFERED) fails only at the last flush, which used to print
+    # "Exception ignored ... BrokenPipeError" after main() had returned.
+    env = {**os.environ, "PYTHONUNBUFFERED": unbuffered}
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = _talkbot(argv, env, stdout=write, stderr=subprocess.PIPE, text=True)
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (141, "")  # 128 + SIGPIPE, and not a word
+
+
+@pytest.mark.parametrize("argv", [["ask", "what did Putin propose?"], ["chat"]])
+def test_no_index_is_said_at_once_without_loading_the_model(tmp_path, argv):
+    # The model load took seconds and logged a line about its ONNX export, all before
+    # "no index ... run: talkbot index build".
+    script = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        f"code = main(['--config', {str(CONFIG)!r}, *{argv!r}])\n"
+        "names = ('torch', 'onnxruntime', 'sentence_transformers')\n"
+        "heavy = [m for m in names if m in sys.modules]\n"
+        "assert not heavy, f'model loaded: {heavy}'\n"
+        "sys.exit(code)\n"
+    )
+    env = {**os.environ, "TALKBOT_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"talkbot: no index in {tmp_path / 'index'} yet; ")
+    assert done.stderr.count("\n") == 1 and "talkbot index build" in done.stderr
