@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import logging
 import os
@@ -21,11 +20,15 @@ import discord
 from bot.client import TalkBot, make_bot, run_until_signal, sync_commands
 from bot.engine_port import EngineNotLoaded
 from bot.feedback import FEEDBACK_FILE, FeedbackStore, format_summary
+from bot.memory import freeze_loaded_state
 from bot.settings import DiscordSettings, discord_settings
+from bot.textfmt import plural
 from index.errors import TalkbotError
 from index.settings import Settings, load_settings
 
 TOKEN_ENV = "DISCORD_TOKEN"
+# Where a person reads how to create, invite and register the bot (a heading of README.md).
+SETUP_DOC = "README.md, “Running on Discord”"
 log = logging.getLogger("talkbot.discord")
 
 Handler = Callable[[argparse.Namespace], int]
@@ -79,7 +82,7 @@ def _token() -> str:
     if not token:
         raise TalkbotError(
             f"{TOKEN_ENV} is not set: copy the bot token from the Discord developer portal "
-            f"(see docs/discord.md) and run with {TOKEN_ENV}=... in the environment"
+            f"(see {SETUP_DOC}) and run with {TOKEN_ENV}=... in the environment"
         )
     return token
 
@@ -92,11 +95,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from index.engine import Engine  # the model and index load only for `run`
 
     engine = Engine.open(settings)
-    # The model and the index stay loaded for good: freeze them out of the collector's
-    # full passes, each a pause of the event loop and its heartbeat (62 ms after loading
+    # The model and the index stay loaded for good (62 ms a full collection after loading
     # the seeds' index, measured; about 0 frozen).
-    gc.collect()
-    gc.freeze()
+    freeze_loaded_state()
     bot = make_bot(engine, ds, sync_guild=ds.sync_guild)
     try:
         asyncio.run(run_until_signal(bot, token))
@@ -146,7 +147,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             await bot.login(token)
             synced = await sync_commands(bot, guild)
         where = f"guild {guild} (available now)" if guild else "all guilds (may take up to an hour)"
-        print(f"Synced {len(synced)} commands to {where}: {', '.join(c.name for c in synced)}")
+        names = ", ".join(c.name for c in synced)
+        print(f"Synced {plural(len(synced), 'command')} to {where}: {names}")
         return 0
 
     try:
@@ -155,8 +157,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
         raise TalkbotError(f"Discord rejected {TOKEN_ENV} (401): set a valid bot token") from None
     except discord.Forbidden as exc:
         raise TalkbotError(
-            f"Discord refused the sync ({exc.status}): invite the bot to guild {guild} with the "
-            "applications.commands scope (docs/discord.md)"
+            f"Discord refused the sync ({exc.status}): invite the bot to "
+            f"{f'guild {guild}' if guild else 'your server'} with the applications.commands "
+            f"scope (see {SETUP_DOC} → “2. Invite it to your server”)"
         ) from None
     except discord.HTTPException as exc:
         raise TalkbotError(f"Discord refused the sync ({exc.status}): {exc.text}") from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import logging
 
 log = logging.getLogger("talkbot.discord")
@@ -29,3 +30,15 @@ def limit_malloc_arenas(arenas: int = ARENAS) -> bool:
     except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to cap
         log.debug("mallopt is not available; malloc arenas are not capped")
         return False
+
+
+def freeze_loaded_state() -> None:
+    """Move everything alive now (the model, the index) out of the collector's full passes.
+
+    A full pass walks every tracked object while holding the GIL: with the model and the
+    index loaded that pauses the event loop, and the gateway heartbeat, for 60 ms in a
+    fresh process and 300 ms in a long test session. Loaded state lives as long as the
+    process, so it need not be walked again; what is made afterwards still is.
+    """
+    gc.collect()
+    gc.freeze()

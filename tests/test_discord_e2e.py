@@ -25,6 +25,7 @@ import pytest_asyncio
 from bot.client import TalkBot, run_until_signal
 from bot.engine_port import EngineNotLoaded
 from bot.feedback import FeedbackStore
+from bot.memory import freeze_loaded_state
 from bot.render import answer_embed
 from bot.replies import APOLOGY
 from bot.settings import DiscordSettings
@@ -68,6 +69,9 @@ async def harness(engine, tmp_path_factory) -> AsyncIterator[Harness]:
         guild_ready_timeout=0,
     )
     bot = TalkBot(engine, ds, feedback=FeedbackStore(feedback_path))
+    # As `talkbot run` does once loaded: a full collection over a long test session's
+    # objects paused the loop (and the heartbeat the tests measure) for 300 ms.
+    freeze_loaded_state()
     with fake.patched():
         task = asyncio.create_task(bot.start("fake-token"))
         await fake.wait_until_ready()

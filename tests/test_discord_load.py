@@ -31,6 +31,7 @@ import pytest
 
 from bot.client import TalkBot
 from bot.feedback import FeedbackStore
+from bot.memory import freeze_loaded_state
 from bot.render import answer_embed
 from bot.settings import DiscordSettings
 from index.build import build_index
@@ -219,6 +220,9 @@ async def test_200_interactions_twice_with_refreshes_midway(
         ask_cooldown_uses=COOLDOWN_USES, ask_cooldown_seconds=300, guild_ready_timeout=0
     )
     bot = TalkBot(engine, ds, feedback=FeedbackStore(tmp_path / "feedback.jsonl"))
+    # As `talkbot run` does once loaded: a full collection over a long test session's
+    # objects paused the loop (and the heartbeat the tests measure) for 300 ms.
+    freeze_loaded_state()
     async with running(fake, bot):
         # First the heaviest refresh, re-embedding every article while the askers wait;
         # then a quick incremental one whose swap lands mid-burst.

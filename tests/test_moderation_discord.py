@@ -20,6 +20,7 @@ import pytest_asyncio
 
 from bot.audit import AuditLog
 from bot.client import TalkBot
+from bot.memory import freeze_loaded_state
 from bot.settings import DiscordSettings
 from index.engine import Engine
 from index.store import IndexStore
@@ -88,6 +89,9 @@ async def harness(settings, embedder, build_report, tmp_path_factory) -> AsyncIt
     engine = Engine.open(private, embedder)
     ds = DiscordSettings(ask_cooldown_seconds=0, guild_ready_timeout=0)
     bot = TalkBot(engine, ds)  # the default cogs, moderation included
+    # As `talkbot run` does once loaded: a full collection over a long test session's
+    # objects paused the loop (and the heartbeat the tests measure) for 300 ms.
+    freeze_loaded_state()
     with article_site() as site, fake.patched():
         task = asyncio.create_task(bot.start("fake-token"))
         await fake.wait_until_ready()
