@@ -28,6 +28,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.transforms import ScaledTranslation  # noqa: E402
 
+from bot.textfmt import plural  # noqa: E402
 from index.timeline import Event, Timeline  # noqa: E402
 
 WIDTH_PX = 1400
@@ -130,7 +131,7 @@ def _figure(timeline: Timeline, events: tuple[Event, ...], title: str | None) ->
 def _title(timeline: Timeline, shown: int) -> str:
     about = f" — {textwrap.shorten(timeline.topic, 60, placeholder='…')}" if timeline.topic else ""
     total = len(timeline.events)
-    more = f" (first {shown} of {total})" if shown < total else f" ({total} events)"
+    more = f" (first {shown} of {total})" if shown < total else f" ({plural(total, 'event')})"
     return f"Timeline{about}{more}"
 
 

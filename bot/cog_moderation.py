@@ -31,6 +31,7 @@ from bot.moderation_settings import ModerationSettings, moderation_settings
 from bot.progress import ProgressRelay
 from bot.render import MESSAGE_LIMIT, date_label, fit, one_line, shorten
 from bot.replies import NO_PINGS
+from bot.textfmt import plural
 from index.build import BuildReport
 from index.errors import BusyError, TalkbotError
 from index.fetch import FetchError, fetch_article
@@ -419,7 +420,8 @@ def changes(report: BuildReport) -> str:
             parts.append(f"{label} {shown}")
     parts.append(f"{len(report.unchanged)} unchanged")
     return (
-        "; ".join(parts) + f"; {report.passages} passages, {report.embedded_passages} embedded, "
+        "; ".join(parts)
+        + f"; {plural(report.passages, 'passage')}, {report.embedded_passages} embedded, "
         f"{report.seconds:.1f} s"
     )
 
@@ -431,7 +433,7 @@ def summary(result: Added | Removed | BuildReport) -> str:
         head = (
             f"Added **{fit(one_line(result.title), 300)}** "
             f"({fit(result.outlet or 'unknown outlet', 100)} · {date_label(result.published)}) "
-            f"as `{result.doc_id}`: {passages} passages."
+            f"as `{result.doc_id}`: {plural(passages, 'passage')}."
         )
         report = result.report
     elif isinstance(result, Removed):

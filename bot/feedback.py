@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from bot.textfmt import plural
 from index.errors import TalkbotError
 from index.records import Answer
 
@@ -162,7 +163,8 @@ def format_summary(summary: FeedbackSummary, path: Path) -> str:
         )
     if summary.total == 0:
         return f"No feedback recorded yet ({path})."
-    lines = [f"Feedback in {path}: {summary.total} votes, 👍 {summary.up}, 👎 {summary.down}"]
+    votes = plural(summary.total, "vote")
+    lines = [f"Feedback in {path}: {votes}, 👍 {summary.up}, 👎 {summary.down}"]
     if skipped:
         lines.append(f"({skipped} unreadable {_lines(skipped)} skipped)")
     if summary.most_down_voted:
