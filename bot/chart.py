@@ -28,8 +28,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.transforms import ScaledTranslation  # noqa: E402
 
-from bot.textfmt import plural  # noqa: E402
 from index.timeline import Event, Timeline  # noqa: E402
+from index.wording import plural  # noqa: E402
 
 WIDTH_PX = 1400
 DPI = 100

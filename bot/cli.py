@@ -18,6 +18,7 @@ from pathlib import Path
 from bot import textfmt
 from index.errors import IndexMissingError, QuestionError, TalkbotError
 from index.settings import Settings, load_settings
+from index.wording import plural
 
 EXIT_ERROR = 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what `yes | head` leaves in PIPESTATUS
@@ -222,7 +223,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     elif args.incremental:
         print(
             f"Refreshed index {report.build_id}: "
-            f"{textfmt.plural(report.passages, 'passage')} in {report.seconds:.2f} s"
+            f"{plural(report.passages, 'passage')} in {report.seconds:.2f} s"
         )
         print("\n".join(textfmt.format_changes(report)))
     else:

@@ -22,9 +22,9 @@ from bot.engine_port import EngineNotLoaded
 from bot.feedback import FEEDBACK_FILE, FeedbackStore, format_summary
 from bot.memory import freeze_loaded_state
 from bot.settings import DiscordSettings, discord_settings
-from bot.textfmt import plural
 from index.errors import TalkbotError
 from index.settings import Settings, load_settings
+from index.wording import plural
 
 TOKEN_ENV = "DISCORD_TOKEN"
 # Where a person reads how to create, invite and register the bot (a heading of README.md).

@@ -31,6 +31,7 @@ from index.library import (
     parse_published,
 )
 from index.settings import Settings, load_settings
+from index.wording import plural
 
 REFUSALS = (LibraryError, FetchError, BusyError)
 
@@ -116,7 +117,7 @@ def describe(result: Added | Removed) -> str:
         passages = result.report.per_article.get(result.doc_id, 0)
         return (
             f'added {result.doc_id}: "{result.title}" ({result.outlet or "unknown outlet"}'
-            f" · {when}), {textfmt.plural(passages, 'passage')}"
+            f" · {when}), {plural(passages, 'passage')}"
         )
     title = f' "{result.title}"' if result.title else ""
     return f"removed {result.doc_id}{title}; archived as {result.archived_to.name}"
@@ -220,7 +221,7 @@ def result_lines(result: Added | Removed) -> list[str]:
     line = describe(result)
     return [
         line[0].upper() + line[1:] + ".",
-        f"Refreshed index {report.build_id}: {textfmt.plural(report.passages, 'passage')} "
+        f"Refreshed index {report.build_id}: {plural(report.passages, 'passage')} "
         f"in {report.seconds:.2f} s",
         *textfmt.format_changes(report),
     ]

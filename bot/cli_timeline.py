@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.textfmt import WIDTH, outlet_date
 from index.errors import TalkbotError
 from index.timeline import Timeline
+from index.wording import plural
 
 _DATE_COLUMN = 12  # "2025-05-15" and two spaces
 
@@ -106,7 +107,7 @@ def format_timeline(timeline: Timeline) -> str:
     """The timeline for a terminal: one block per event, then the articles cited."""
     about = f" about “{timeline.topic}”" if timeline.topic else ""
     count = len(timeline.events)
-    lines = [f"Timeline{about}: {count} event{'s' if count != 1 else ''}", ""]
+    lines = [f"Timeline{about}: {plural(count, 'event')}", ""]
     indent = " " * _DATE_COLUMN
     for event in timeline.events:
         marks = "".join(f"[{n}]" for n in dict.fromkeys(c.n for c in event.citations))

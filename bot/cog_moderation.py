@@ -31,7 +31,6 @@ from bot.moderation_settings import ModerationSettings, moderation_settings
 from bot.progress import ProgressRelay
 from bot.render import MESSAGE_LIMIT, date_label, fit, one_line, shorten
 from bot.replies import NO_PINGS
-from bot.textfmt import plural
 from index.build import BuildReport
 from index.errors import BusyError, TalkbotError
 from index.fetch import FetchError, fetch_article
@@ -46,6 +45,7 @@ from index.library import (
     candidate_from_page,
     parse_published,
 )
+from index.wording import plural
 
 if TYPE_CHECKING:
     from bot.client import TalkBotBase

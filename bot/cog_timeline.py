@@ -41,6 +41,7 @@ from bot.replies import NO_PINGS, refuse_after_defer, send_ephemeral, start_slow
 from bot.views import PagerView
 from index.errors import QuestionError
 from index.timeline import Event, Timeline, parse_bounds
+from index.wording import plural
 
 if TYPE_CHECKING:
     from bot.client import TalkBotBase
@@ -192,7 +193,7 @@ def _page_embed(
 ) -> discord.Embed:
     about = f" — {one_line(timeline.topic)}" if timeline.topic else ""
     n = len(timeline.events)
-    title = fit(f"Timeline{about} ({n} event{'s' if n != 1 else ''})", TITLE_LIMIT)
+    title = fit(f"Timeline{about} ({plural(n, 'event')})", TITLE_LIMIT)
     cited = {c.n: c for e in events for c in e.citations}
     sources = [cited[n] for n in sorted(cited)][:FIELDS_LIMIT]
     line_chars, source_chars = LINE_CHARS, FIELD_VALUE_LIMIT

@@ -19,6 +19,7 @@ from typing import NoReturn, TextIO
 from bot import textfmt
 from index.engine import Engine
 from index.errors import TalkbotError
+from index.wording import plural
 
 HELP = """Ask a question about the Russia–Ukraine peace talks coverage, e.g.
   what did Putin propose in May?
@@ -139,7 +140,7 @@ class Console:
     def run(self) -> int:
         interactive = self.stdin.isatty()
         self.say(
-            f"talkbot console — {textfmt.plural(len(self.engine.data.articles), 'article')} "
+            f"talkbot console — {plural(len(self.engine.data.articles), 'article')} "
             "indexed. "
             "/help for commands."
         )
@@ -201,8 +202,7 @@ class Console:
         report = self.engine.refresh(progress=self._progress)
         return "\n".join(
             [
-                f"Index refreshed: {textfmt.plural(report.passages, 'passage')} "
-                f"in {report.seconds:.1f} s",
+                f"Index refreshed: {plural(report.passages, 'passage')} in {report.seconds:.1f} s",
                 *textfmt.format_changes(report),
             ]
         )

@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.textfmt import plural
 from index.errors import TalkbotError
 from index.records import Answer
+from index.wording import plural
 
 Vote = Literal["up", "down"]
 FEEDBACK_FILE = "feedback.jsonl"

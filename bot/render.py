@@ -18,6 +18,7 @@ from datetime import date
 import discord
 
 from index.records import Answer, Citation, SourceInfo
+from index.wording import plural
 
 # Discord's documented limits (characters).
 MESSAGE_LIMIT = 2000
@@ -213,7 +214,7 @@ def source_pages(sources: Sequence[SourceInfo], per_page: int) -> list[SourcePag
 
 
 def _source_line(i: int, s: SourceInfo, limit: int) -> str:
-    passages = f"{s.passages} passage{'s' if s.passages != 1 else ''}"
+    passages = plural(s.passages, "passage")
     meta = f" — {fit(one_line(s.outlet or 'unknown outlet'), 60)} · {date_label(s.published)}"
     meta += f" · {passages}"
     prefix = f"**{i}.** "

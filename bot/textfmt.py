@@ -6,13 +6,9 @@ import textwrap
 
 from index.build import BuildReport
 from index.records import Answer, SearchHit, SourceInfo
+from index.wording import plural
 
 WIDTH = 88
-
-
-def plural(count: int, noun: str) -> str:
-    """``count`` and ``noun``, with an s unless there is exactly one: "1 article", "3 articles"."""
-    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def outlet_date(outlet: str | None, published) -> str:

@@ -51,6 +51,7 @@ from index.store import (
 )
 from index.terms import TermRows
 from index.timeline import timeline_settings
+from index.wording import plural
 
 Progress = Callable[[str], None]
 
@@ -224,7 +225,7 @@ def _build_locked(
 
     reuse = _reusable(previous, corpus.articles, settings.search.contextualize) if previous else {}
     to_cut = len(corpus.articles) - len(reuse)
-    progress(f"cutting {to_cut} article{'s' if to_cut != 1 else ''} into passages")
+    progress(f"cutting {plural(to_cut, 'article')} into passages")
     # An unchanged article (same bytes, same pipeline) keeps its stored sentence and
     # passage rows: re-cleaning and re-splitting it would cut it exactly the same way.
     parts = [
@@ -242,10 +243,7 @@ def _build_locked(
 
     to_embed = [p for p in parts if p.article.doc_id not in reuse]
     n_passages = sum(len(p.passages) for p in to_embed)
-    progress(
-        f"embedding {n_passages} passage{'s' if n_passages != 1 else ''} of "
-        f"{len(to_embed)} article{'s' if len(to_embed) != 1 else ''}"
-    )
+    progress(f"embedding {plural(n_passages, 'passage')} of {plural(len(to_embed), 'article')}")
     fresh = _embed_parts(to_embed, embedder, settings.search.contextualize)
 
     dim = embedder.dimension
@@ -329,10 +327,7 @@ def _build_locked(
         # Timeline events: unchanged articles keep the dates read off them last time.
         known = _carried_dates(previous, parts, reuse) if previous is not None else {}
         to_date = len(parts) - len(known)
-        progress(
-            f"dating events for the timeline ({to_date} of {len(parts)} "
-            f"article{'s' if len(parts) != 1 else ''})"
-        )
+        progress(f"dating events for the timeline ({to_date} of {plural(len(parts), 'article')})")
         merge = timeline_settings(settings).merge_similarity
         dated = extract_events(data.articles, data.sentences, data.sentence_vectors, merge, known)
         data = replace(data, events=dated.events)

@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from index.errors import TalkbotError
+from index.wording import plural
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 TEXT_TYPES = ("text/plain", "text/markdown")
@@ -324,7 +325,7 @@ def extract_html(html: str | bytes, url: str | None, where: str) -> ExtractedArt
     # paragraph its own block for the cleaner and the passage packer, as in the seeds.
     text = "\n\n".join(line.strip() for line in raw.splitlines() if line.strip())
     if len(text) < MIN_ARTICLE_CHARS:
-        found = f" (only {len(text)} character{'s' if len(text) != 1 else ''})" if text else ""
+        found = f" (only {plural(len(text), 'character')})" if text else ""
         raise FetchError(
             f"{where}: no article text could be extracted{found}; give the article's own "
             "page (not a home or index page) or add its text as a file"

@@ -56,6 +56,7 @@ from index.fetch import (
 from index.records import Article
 from index.settings import Settings
 from index.store import IndexStore
+from index.wording import plural
 
 ARCHIVE_DIR = "archive"
 MAX_FIELD_CHARS = 300
@@ -284,7 +285,7 @@ class Library:
         if not stripped:
             raise LibraryError(f"{origin} has no text; give an article with its text")
         if len(stripped) < MIN_ARTICLE_CHARS:
-            chars = f"{len(stripped)} character{'s' if len(stripped) != 1 else ''}"
+            chars = plural(len(stripped), "character")
             raise LibraryError(
                 f"{origin} has only {chars} of text; an article needs at least "
                 f"{MIN_ARTICLE_CHARS} (is it the article's own page?)"

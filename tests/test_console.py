@@ -205,6 +205,6 @@ def test_chart_into_a_folder_names_a_file_inside_it(console, tmp_path):
 
 
 def test_counts_of_one_are_singular():
-    from bot.textfmt import plural
+    from index.wording import plural
 
     assert [plural(n, "vote") for n in (0, 1, 2)] == ["0 votes", "1 vote", "2 votes"]
