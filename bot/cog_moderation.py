@@ -233,7 +233,9 @@ class ModerationCog(commands.Cog, name="Moderation"):
     ) -> list[app_commands.Choice[str]]:
         needle = " ".join(current.casefold().split())
         choices = []
-        for s in self.bot.engine.sources():
+        # Off the loop like every engine call: it walks every article (a refresh may be
+        # swapping the index in beside it), and Discord sends one per keystroke.
+        for s in await asyncio.to_thread(self.bot.engine.sources):
             label = one_line(
                 f"{s.title} · {s.outlet or 'unknown outlet'} · {date_label(s.published)}"
             )

@@ -399,6 +399,29 @@ async def test_add_a_page_answer_from_it_then_remove_it(harness: Harness) -> Non
     assert list((harness.seeds / "archive").glob(f"*_{doc_id}.txt"))
 
 
+async def test_remove_autocomplete_reads_the_sources_off_the_event_loop(
+    harness: Harness, monkeypatch
+) -> None:
+    import threading
+
+    on_loop: list[bool] = []
+    real = harness.bot.engine.sources
+
+    def noting():
+        on_loop.append(threading.current_thread() is threading.main_thread())
+        return real()
+
+    monkeypatch.setattr(harness.bot.engine, "sources", noting)
+    member = invoker(harness, "admin")
+    complete = harness.fake.slash("remove", {"article": "zelensk"}, invoker=member["user"])
+    complete["type"] = 4
+    complete["data"]["options"][0]["focused"] = True
+    await harness.fake.interact(complete)
+    choices = (await immediate_reply(harness, complete))["data"]["choices"]
+    assert choices and all("Zelensk" in c["name"] for c in choices)
+    assert on_loop == [False]
+
+
 async def test_questions_are_answered_while_an_add_refreshes(harness: Harness) -> None:
     add = await run(harness, "add", attachment=attachment(harness, "talks.txt", "/plain.txt", 800))
     await asyncio.sleep(0.05)
