@@ -74,6 +74,8 @@ _NUMBER = re.compile(
     re.I,
 )
 _DIGITS = re.compile(r"\d[\d,.]*")
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
+_POSSESSIVE = re.compile(r"'s$")
 # A capitalised word that does not open the question: a name, a place, an organisation.
 _NAME = re.compile(r"(?<=[\w,;:] )[A-Z][\w'’-]*")
 # A place: a capitalised word after a preposition of place ("in Istanbul", "of Vladivostok").
@@ -331,25 +333,29 @@ def _duplicate_group(
     sid: int,
     threshold: float,
 ) -> list[int] | None:
-    """The chosen group ``sid`` repeats: as close in meaning, and with the same numbers.
+    """The chosen group ``sid`` repeats: as close in meaning, with the same figures and names.
 
-    Embeddings barely tell "840 prisoners" from "1,300 prisoners" (or July 23 from July
-    24); citing one outlet's figure under another outlet's number would misquote it, so
-    reports that differ in a figure are quoted each on its own.
+    Embeddings barely tell "840 prisoners" from "1,300 prisoners", July 23 from July 24, or
+    "Medinsky told reporters" from "Umerov told reporters"; citing one outlet's sentence
+    under another's figure or speaker would misquote it, so such reports are quoted each
+    on its own.
     """
-    figures = _figures(data.sentence(sid).text)
+    facts = _facts(data.sentence(sid).text)
     for group in groups:
         if (
             float(vector_of[group[0]] @ vector_of[sid]) >= threshold
-            and _figures(data.sentence(group[0]).text) == figures
+            and _facts(data.sentence(group[0]).text) == facts
         ):
             return group
     return None
 
 
-def _figures(text: str) -> set[str]:
-    """The numbers written in digits in ``text``, with thousands separators dropped."""
-    return {m.group().rstrip(".,").replace(",", "") for m in _DIGITS.finditer(text)}
+def _facts(text: str) -> tuple[set[str], set[str]]:
+    """The numbers written in digits (thousands separators dropped) and the capitalised
+    words (possessive 's dropped) of ``text``."""
+    figures = {m.group().rstrip(".,").replace(",", "") for m in _DIGITS.finditer(text)}
+    names = {_POSSESSIVE.sub("", fold(w)) for w in _CAPITALISED.findall(text)}
+    return figures, names - STOPWORDS
 
 
 def _lead_in_context(

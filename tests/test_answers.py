@@ -234,19 +234,22 @@ def test_first_passage_of_a_sentence_matches_a_full_scan(engine):
     assert first_passage_of(engine.data, len(engine.data.sentences)) is None
 
 
-def _three_reports(corpus_copy) -> None:
-    """Three outlets report one exchange with different figures; one repeats another."""
+def _four_reports(corpus_copy) -> None:
+    """Four outlets report one exchange with other figures or speakers; two agree."""
     reports = {
-        "900_wire_a.txt": "1,200 prisoners",
-        "901_wire_b.txt": "1,300 prisoners",
-        "902_wire_c.txt": "1,200 prisoners",
+        "900_wire_a.txt": ("1,200 prisoners", "Medinsky"),
+        "901_wire_b.txt": ("1,300 prisoners", "Medinsky"),
+        "902_wire_c.txt": ("1,200 prisoners", "Medinsky"),
+        "903_wire_d.txt": ("1,200 prisoners", "Umerov"),
     }
     entries = []
-    for name, figure in reports.items():
+    for name, (figure, speaker) in reports.items():
         (corpus_copy.seeds_dir / name).write_text(
             "Prisoner exchange agreed\n\n"
-            f'"We agreed on the exchange of {figure} on each side," Medinsky told reporters '
-            "after the meeting in Istanbul.\n\n"
+            # Long enough that the speaker barely moves the embedding (cosine 0.97).
+            f'"We agreed on the exchange of {figure} of war on each side, and the swap will '
+            'take place within two weeks at the border with Belarus," '
+            f"{speaker} told reporters after the long meeting in Istanbul on Monday.\n\n"
             "The swap is expected to take place within two weeks, officials said.\n",
             encoding="utf-8",
         )
@@ -257,27 +260,30 @@ def _three_reports(corpus_copy) -> None:
         sources.write("".join(entries))
 
 
-def test_reports_that_differ_in_a_figure_are_not_cited_as_one_quote(corpus_copy, embedder):
-    """One outlet's "1,200 prisoners" must not be cited under another's "1,300"."""
+def test_reports_that_differ_in_a_figure_or_speaker_are_not_cited_as_one_quote(
+    corpus_copy, embedder
+):
+    """One outlet's "1,200 prisoners" must not be cited under another's "1,300", nor
+    Medinsky's words under Umerov's."""
     import re
 
     from index.build import build_index
 
-    _three_reports(corpus_copy)
+    _four_reports(corpus_copy)
     build_index(corpus_copy, embedder)
     engine = Engine.open(corpus_copy, embedder)
-    answer = engine.ask("How many prisoners did Medinsky say would be exchanged?")
+    answer = engine.ask("How many prisoners did the negotiators say would be exchanged?")
     by_n = {c.n: c for c in answer.citations}
     cited = set()
     for markers in re.findall(r"((?:\[\d+\])+)", answer.answer):
         group = [by_n[int(n)] for n in re.findall(r"\d+", markers)]
-        figures = {
-            re.search(r"1,[23]00", c.excerpt).group() for c in group if "prisoners" in c.excerpt
-        }
-        assert len(figures) <= 1, answer.answer  # one quote, one figure
+        quoted = [c.excerpt for c in group if "prisoners" in c.excerpt]
+        figures = {re.search(r"1,[23]00", e).group() for e in quoted}
+        speakers = {re.search(r"(Medinsky|Umerov) told", e).group(1) for e in quoted}
+        assert len(figures) <= 1 and len(speakers) <= 1, answer.answer  # one quote, one report
         cited |= {c.doc_id for c in group}
-    # The two outlets with the same sentence share one quote; the third gets its own.
-    assert {"900_wire_a", "901_wire_b", "902_wire_c"} <= cited, answer.answer
+    # The two outlets with the same sentence share one quote; the others get their own.
+    assert {"900_wire_a", "901_wire_b", "902_wire_c", "903_wire_d"} <= cited, answer.answer
     groups = [re.findall(r"\d+", m) for m in re.findall(r"((?:\[\d+\])+)", answer.answer)]
     same = [g for g in groups if {by_n[int(n)].doc_id for n in g} >= {"900_wire_a", "902_wire_c"}]
     assert same, answer.answer
