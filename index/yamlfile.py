@@ -25,7 +25,10 @@ def read_yaml(path: Path, error: type[TalkbotError], what: str = "the file") -> 
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise error(f"{path}: malformed YAML{where}: {problem}") from None
+        raise error(
+            f"{path}: malformed YAML{where}: {problem}; fix it there (a value holding ': ' "
+            "or ' #', or starting with a quote or a bracket, needs quotes around it)"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{path}: cannot read {what}: {exc}") from None
     except (ValueError, OverflowError) as exc:

@@ -73,7 +73,7 @@ def test_empty_seeds_folder(tmp_path):
 @pytest.mark.parametrize(
     ("yaml_text", "message"),
     [
-        ("a: [unclosed\n", "malformed YAML at line"),
+        ("a: [unclosed\n", "malformed YAML at line 2.*; fix it there .*needs quotes"),
         ("- just\n- a list\n", "must map file names"),
         ("000_086fd48e31ce2218.txt:\n  published: 4 June\n", "published.*YYYY-MM-DD"),
         ("000_086fd48e31ce2218.txt:\n  colour: red\n", "unknown key 'colour'"),
