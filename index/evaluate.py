@@ -605,7 +605,10 @@ SENTENCE_SCORING_LIMITS = [
     "second batch of thesaurus groups (war/conflict, exchange/swap, proposal/offer,",
     "accused/blamed, halt/stop, aircraft/bombers, aid/assistance, delay/postpone,",
     "claimed/alleged): each alone moves one question at most, up or down, and all nine",
-    "together lower dev hit@5 to 0.96 and held-out hit@1 to 0.82.",
+    "together lower dev hit@5 to 0.96 and held-out hit@1 to 0.82; 66 irregular verbs",
+    "folded to their base form (met/meet, led/lead, held/hold, ...), which the stemmer",
+    "does not join: dev hit@1 0.825 -> 0.812, first citation 0.788 -> 0.800, any citation",
+    "0.888 -> 0.875, held-out unchanged.",
     "",
 ]
 
