@@ -74,6 +74,8 @@ _NUMBER = re.compile(
     re.I,
 )
 _DIGITS = re.compile(r"\d[\d,.]*")
+# What a number measures when joined to it by a hyphen: "30-day", "19-kilometer".
+_UNIT = re.compile(r"-([A-Za-z]+)")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 _POSSESSIVE = re.compile(r"'s$")
 # A capitalised word that does not open the question: a name, a place, an organisation.
@@ -225,12 +227,9 @@ def evidence_signals(
     passage = _passage_terms(data, table, best.sid)
     coverage = sum(w for t, w in weights.items() if t in passage) / total if total else 0.0
     unknown = sum(w for t, w in weights.items() if t not in table.idf) / total if total else 1.0
-    mismatch = 0.0
-    if _COUNT_QUESTION.search(query.text):
-        asked = {m.group().lower() for m in _NUMBER.finditer(query.text)}
-        text = data.sentence(best.sid).text
-        if all(m.group().lower() in asked for m in _NUMBER.finditer(text)):
-            mismatch = 1.0  # a count was asked for and the best sentence gives none
+    # A count was asked for and the best sentence gives none.
+    asks_count = _COUNT_QUESTION.search(query.text) is not None
+    mismatch = float(asks_count and not _counts(data.sentence(best.sid).text, query, tokenizer))
     names = [t for w in _NAME.findall(query.text) for t in tokenizer.terms(w)]
     unknown_names = 1.0 if any(t not in table.idf for t in names) else 0.0
     # A name the index knows but the best evidence's passage never uses ("Chinese" goods
@@ -245,6 +244,27 @@ def evidence_signals(
         - settings.nf_missing * missing_names
     )
     return Signals(similarity, coverage, unknown, unknown_names, mismatch, missing_names, score)
+
+
+def _counts(text: str, query: Query, tokenizer: Tokenizer) -> list[str]:
+    """The numbers in ``text`` that may count what the question asks about.
+
+    Not one the question names ("Fath-360"), not one inside a name ("Fath-360" again, when
+    the question does not name it), and not one that measures a unit the question does
+    not ask about: "30-day cease-fire" gives no count of children, while "three-day
+    cease-fire" answers "how many days".
+    """
+    asked = {m.group().lower() for m in _NUMBER.finditer(query.text)}
+    terms = set(query.terms)
+    found = []
+    for m in _NUMBER.finditer(text):
+        if m.group().lower() in asked or text[m.start() - 1 : m.start()] == "-":
+            continue
+        unit = _UNIT.match(text, m.end())
+        if unit and not set(tokenizer.terms(unit.group(1))) & terms:
+            continue
+        found.append(m.group())
+    return found
 
 
 def asked_for(question: str) -> str | None:

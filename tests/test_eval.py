@@ -148,11 +148,33 @@ def test_spelling_variant_in_a_question_finds_the_same_passage(engine):
     [
         "What did Olaf Scholz say about the Istanbul talks?",  # a person never quoted
         "How many Fath-360 missiles has Iran delivered to Russia?",  # a count never given
+        # The best sentence's only number is the "30-day" of a cease-fire: no count of
+        # children (it was answered before numbers joined to a unit stopped counting).
+        "How many kids has Russia sent back to Ukraine?",
     ],
 )
 def test_near_topic_question_the_articles_do_not_answer_is_not_found(engine, question):
     answer = engine.ask(question)
     assert not answer.found and answer.citations == ()
+
+
+def test_a_number_joined_to_the_unit_asked_about_answers_a_count(engine):
+    answer = engine.ask("How many days did the Victory Day ceasefire last?")
+    assert answer.found and "three-day cease-fire" in answer.citations[0].excerpt
+
+
+def test_which_numbers_count_what_a_question_asks_about(engine):
+    from index.answer import _counts
+
+    def counts(question: str, text: str) -> list[str]:
+        return _counts(text, engine.query(question), engine.tokenizer)
+
+    children = "How many children were returned?"
+    assert counts(children, "a 30-day cease-fire and the return of children") == []
+    assert counts(children, "It returned 20 children and 3 adults.") == ["20", "3"]
+    assert counts(children, "Iran sent Fath-360 missiles.") == []  # part of a name
+    assert counts("How many days did the truce last?", "a three-day truce") == ["three"]
+    assert counts("How many Fath-360 missiles?", "Fath-360 missiles arrived.") == []
 
 
 # --- question files others write (a set the engine has never seen) ---------------------------
