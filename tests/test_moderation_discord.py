@@ -192,6 +192,16 @@ async def immediate_reply(h: Harness, interaction: dict[str, Any]) -> dict[str, 
     return callback.json
 
 
+async def remove_choices(h: Harness, typed: str) -> list[dict[str, Any]]:
+    """The choices /remove's autocomplete offers an admin who has typed ``typed``."""
+    member = invoker(h, "admin")
+    complete = h.fake.slash("remove", {"article": typed}, invoker=member["user"])
+    complete["type"] = 4  # APPLICATION_COMMAND_AUTOCOMPLETE
+    complete["data"]["options"][0]["focused"] = True
+    await h.fake.interact(complete)
+    return (await immediate_reply(h, complete))["data"]["choices"]
+
+
 async def log_post(h: Harness, needle: str) -> RecordedRequest:
     channel = h.log_channel["id"]
     return await h.fake.wait_for_request(
@@ -382,12 +392,7 @@ async def test_add_a_page_answer_from_it_then_remove_it(harness: Harness) -> Non
     await log_post(harness, f"add {harness.site}/article.html: ok")
 
     # /remove offers the indexed titles; the value is the doc_id.
-    member = invoker(harness, "admin")
-    complete = harness.fake.slash("remove", {"article": "quill"}, invoker=member["user"])
-    complete["type"] = 4
-    complete["data"]["options"][0]["focused"] = True
-    await harness.fake.interact(complete)
-    choices = (await immediate_reply(harness, complete))["data"]["choices"]
+    choices = await remove_choices(harness, "quill")
     assert choices == [
         {"name": f"{ARTICLE_TITLE} · The Borderland Courier · 2025-07-14", "value": doc_id}
     ]
@@ -412,12 +417,7 @@ async def test_remove_autocomplete_reads_the_sources_off_the_event_loop(
         return real()
 
     monkeypatch.setattr(harness.bot.engine, "sources", noting)
-    member = invoker(harness, "admin")
-    complete = harness.fake.slash("remove", {"article": "zelensk"}, invoker=member["user"])
-    complete["type"] = 4
-    complete["data"]["options"][0]["focused"] = True
-    await harness.fake.interact(complete)
-    choices = (await immediate_reply(harness, complete))["data"]["choices"]
+    choices = await remove_choices(harness, "zelensk")
     assert choices and all("Zelensk" in c["name"] for c in choices)
     assert on_loop == [False]
 
