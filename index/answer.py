@@ -115,13 +115,13 @@ def compose_answer(
 ) -> Answer:
     if looks_foreign(query, retrieval.table):
         # Matched only through its names, it would be answered with loosely related quotes.
-        return _not_found(query, retrieval)
+        return _not_found(query, foreign=True)
     candidates = score_sentences(data, query, retrieval, settings, tokenizer)
     if not candidates:
-        return _not_found(query, retrieval)
+        return _not_found(query, foreign=False)
     signals = evidence_signals(data, query, retrieval, candidates, tokenizer, settings)
     if signals.score < settings.nf_threshold:
-        return _not_found(query, retrieval)
+        return _not_found(query, foreign=False)
     chosen = _select(data, candidates, settings)
     chosen, neighbour = _lead_in_context(
         data, candidates, chosen, settings.lead_context_chars, settings.lead_context_ratio
@@ -129,9 +129,9 @@ def compose_answer(
     return _render(data, query.text, chosen, neighbour)
 
 
-def _not_found(query: Query, retrieval: Retrieval) -> Answer:
+def _not_found(query: Query, *, foreign: bool) -> Answer:
     reason = NOT_FOUND
-    if looks_foreign(query, retrieval.table):
+    if foreign:
         reason += " " + NOT_ENGLISH
     elif _POINTS_BACK.search(query.text) and not _NAME.search(query.text):
         # Read as a follow-up, which the bot cannot see: say what it needs instead.
