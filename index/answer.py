@@ -39,6 +39,10 @@ STANDS_ALONE = (
 )
 # Words that point back to an earlier message ("what did he say about it?").
 _POINTS_BACK = re.compile(r"\b(he|she|they|him|her|them|his|hers|their|theirs)\b", re.I)
+# ... and those that can only mean one person named earlier ("did she attend?"; "they"
+# is as often the parties in general), unless the question asks who ("who said he ...").
+_PERSON_BACK = re.compile(r"\b(he|she|him|her|his|hers)\b", re.I)
+_ASKS_WHO = re.compile(r"^\W*(who|whom|whose|which)\b", re.I)
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 # Function words of languages readers may ask in that are not English words ("eu" is the
 # EU, "fur" and "dove" are English): a question made of them is in another language.
@@ -80,6 +84,8 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 _POSSESSIVE = re.compile(r"'s$")
 # A capitalised word that does not open the question: a name, a place, an organisation.
 _NAME = re.compile(r"(?<=[\w,;:] )[A-Z][\w'’-]*")
+# Any word that does not open a sentence, capitalised or not (how the articles write it).
+_MID_SENTENCE_WORD = re.compile(r"(?<=[\w,;] )[A-Za-z][\w'’-]*")
 # A place: a capitalised word after a preposition of place ("in Istanbul", "of Vladivostok").
 _PLACE = re.compile(r"\b(?:in|at|to|from|of|near|outside)\s+(?:the\s+)?([A-Z][\w'’-]*)")
 
@@ -104,6 +110,10 @@ class Signals:
     count_mismatch: float  # 1 if "how many" meets a best sentence without a number
     missing_names: float  # 1 if the question names something the index has but not here
     score: float  # the rule's value; answer when >= settings.nf_threshold
+    names: tuple[str, ...] = ()  # the terms of the names the question uses
+    # 1 if the question means someone by "he" or "she" alone: whom, only an earlier
+    # message could say, and the bot reads each question on its own.
+    unnamed_person: float = 0.0
 
 
 def compose_answer(
@@ -118,10 +128,10 @@ def compose_answer(
         return _not_found(query, foreign=True)
     candidates = score_sentences(data, query, retrieval, settings, tokenizer)
     if not candidates:
-        return _not_found(query, foreign=False)
+        return _not_found(query, foreign=False, named=bool(_NAME.search(query.text)))
     signals = evidence_signals(data, query, retrieval, candidates, tokenizer, settings)
-    if signals.score < settings.nf_threshold:
-        return _not_found(query, foreign=False)
+    if signals.unnamed_person or signals.score < settings.nf_threshold:
+        return _not_found(query, foreign=False, named=bool(signals.names))
     chosen = _select(data, candidates, settings)
     chosen, neighbour = _lead_in_context(
         data, candidates, chosen, settings.lead_context_chars, settings.lead_context_ratio
@@ -129,11 +139,11 @@ def compose_answer(
     return _render(data, query.text, chosen, neighbour)
 
 
-def _not_found(query: Query, *, foreign: bool) -> Answer:
+def _not_found(query: Query, *, foreign: bool, named: bool = True) -> Answer:
     reason = NOT_FOUND
     if foreign:
         reason += " " + NOT_ENGLISH
-    elif _POINTS_BACK.search(query.text) and not _NAME.search(query.text):
+    elif _POINTS_BACK.search(query.text) and not named:
         # Read as a follow-up, which the bot cannot see: say what it needs instead.
         reason += " " + STANDS_ALONE
     return Answer(query.text, False, NOT_FOUND, (), reason=reason)
@@ -230,8 +240,14 @@ def evidence_signals(
     # A count was asked for and the best sentence gives none.
     asks_count = _COUNT_QUESTION.search(query.text) is not None
     mismatch = float(asks_count and not _counts(data.sentence(best.sid).text, query, tokenizer))
-    names = [t for w in _NAME.findall(query.text) for t in tokenizer.terms(w)]
+    names = question_names(data, table, query, candidates, tokenizer)
     unknown_names = 1.0 if any(t not in table.idf for t in names) else 0.0
+    unnamed_person = (
+        _PERSON_BACK.search(query.text) is not None
+        and not _ASKS_WHO.search(query.text)
+        and not names
+        and unknown == 0.0  # an unknown word may be the name ("what did scholz say he ...")
+    )
     # A name the index knows but the best evidence's passage never uses ("Chinese" goods
     # answered with a passage on Indian imports): near-topic, but about something else.
     missing_names = 1.0 if any(t in table.idf and t not in passage for t in names) else 0.0
@@ -243,7 +259,43 @@ def evidence_signals(
         - settings.nf_count * mismatch
         - settings.nf_missing * missing_names
     )
-    return Signals(similarity, coverage, unknown, unknown_names, mismatch, missing_names, score)
+    return Signals(
+        similarity,
+        coverage,
+        unknown,
+        unknown_names,
+        mismatch,
+        missing_names,
+        score,
+        tuple(names),
+        float(unnamed_person),
+    )
+
+
+def question_names(
+    data: IndexData,
+    table: SentenceTable,
+    query: Query,
+    candidates: list[ScoredSentence],
+    tokenizer: Tokenizer,
+) -> list[str]:
+    """The terms of the names in the question: its capitalised words after the first, and
+    words the candidate sentences write capitalised mid-sentence more often than not.
+
+    Questions typed on Discord are often all lower case ("what did peskov say?"); the
+    articles still tell which of their words are names.
+    """
+    names = [t for w in _NAME.findall(query.text) for t in tokenizer.terms(w)]
+    asked = set(query.terms) - set(names)
+    capitalised: dict[str, int] = {}
+    for c in candidates:
+        if asked.isdisjoint(table.terms[c.sid]):
+            continue
+        for word in _MID_SENTENCE_WORD.findall(data.sentence(c.sid).text):
+            for t in tokenizer.word_terms(word):
+                if t in asked:
+                    capitalised[t] = capitalised.get(t, 0) + (1 if word[0].isupper() else -1)
+    return names + sorted(t for t, lead in capitalised.items() if lead > 0)
 
 
 def _counts(text: str, query: Query, tokenizer: Tokenizer) -> list[str]:

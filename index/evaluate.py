@@ -508,10 +508,15 @@ NOT_FOUND_RULE = [
     "    joined by a hyphen to a unit the question does not ask about (a 30-day cease-fire",
     "    counts no children; a three-day one answers how many days);",
     "  - missing_name: 1 if a name in the question is one the index uses but the best",
-    "    sentence's passage does not (tariffs on Chinese goods met with Indian imports).",
+    "    sentence's passage does not (tariffs on Chinese goods met with Indian imports); a",
+    "    question's names are its capitalised words and, for questions typed in lower",
+    "    case, the words the candidate sentences write capitalised mid-sentence.",
     "  The first four weights are a logistic fit on the dev set rescaled so the cosine weighs",
     "  1, then rounded; missing_name's weight was chosen on the dev set; the threshold is the",
     "  highest that keeps found >= 0.95 on answerable dev questions.",
+    "- Not found either, with the hint that each question is read on its own, when the",
+    '  question means someone by he, she, him, her or his alone ("Did she attend?") and',
+    "  neither names anyone nor asks who.",
     "",
 ]
 

@@ -72,6 +72,7 @@ class Tokenizer:
         self._phrases = [(re.compile(p), c) for p, c in phrases]
         self._stemmer = Stemmer.Stemmer("english")
         self._stem = lru_cache(maxsize=100_000)(self._stemmer.stemWord)
+        self.word_terms = lru_cache(maxsize=100_000)(self._word_terms)
 
     def words(self, text: str) -> list[str]:
         """Folded, alias-mapped words, stop words removed, not stemmed."""
@@ -88,3 +89,8 @@ class Tokenizer:
     def terms(self, text: str) -> list[str]:
         """The BM25 terms of ``text``."""
         return [self._stem(w) for w in self.words(text)]
+
+    def _word_terms(self, word: str) -> tuple[str, ...]:
+        # word_terms(word): terms(word) for one word as written, remembered (the answerer
+        # looks at the same words of the same candidate sentences question after question).
+        return tuple(self.terms(word))

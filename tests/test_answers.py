@@ -102,6 +102,9 @@ def test_only_a_question_in_another_language_is_told_the_articles_are_english(
     [
         ("What did he say about it?", True),
         ("and what did they do after that?", True),
+        # Answered before, about whoever the best quote was about.
+        ("Did she attend?", True),
+        ("Why did he refuse?", True),
         ("What did Olaf Scholz say about his talks?", False),  # names someone: no hint
         ("How do I bake sourdough bread?", False),
     ],
@@ -110,6 +113,46 @@ def test_a_follow_up_question_is_told_each_question_stands_alone(engine, questio
     answer = engine.ask(question)
     assert not answer.found
     assert ("name who or what you mean" in answer.reason) == hinted
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who said he could not go to Moscow?",  # "he" is the one asked about
+        "did zelenskyy say he would meet putin?",  # named, in lower case
+        "what did the american president say he had underestimated?",
+    ],
+)
+def test_a_pronoun_is_no_follow_up_when_the_question_names_someone_or_asks_who(engine, question):
+    assert engine.ask(question).found
+
+
+def test_names_typed_in_lower_case_are_known_by_how_the_articles_write_them(engine):
+    from index.answer import question_names, score_sentences
+    from index.search import retrieve
+
+    settings = engine.settings
+    query = engine.query("what did peskov say about the ceasefire in kyiv?")
+    retrieval = retrieve(
+        engine.data, query, settings.search, settings.answer.passages, engine.tokenizer
+    )
+    candidates = score_sentences(engine.data, query, retrieval, settings.answer, engine.tokenizer)
+    names = question_names(engine.data, retrieval.table, query, candidates, engine.tokenizer)
+    assert set(names) == {"peskov", "kyiv"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Answered in lower case before: a name the articles use, but not the best passage.
+        "How many North Korean troops are fighting for Russia in Kursk?",
+        "What did Trump and Putin agree about energy infrastructure in their March phone call?",
+        "How much does India pay per barrel for Russian oil?",
+    ],
+)
+def test_a_question_typed_in_lower_case_is_refused_like_its_capitalised_form(engine, question):
+    assert not engine.ask(question).found
+    assert not engine.ask(question.lower()).found
 
 
 @pytest.mark.parametrize(
