@@ -86,6 +86,18 @@ _POSSESSIVE = re.compile(r"'s$")
 _NAME = re.compile(r"(?<=[\w,;:] )[A-Z][\w'’-]*")
 # Any word that does not open a sentence, capitalised or not (how the articles write it).
 _MID_SENTENCE_WORD = re.compile(r"(?<=[\w,;] )[A-Za-z][\w'’-]*")
+# The one or two words between an auxiliary and a verb of saying or proposing, with no
+# article or possessive: whoever did it, by name ("what did olaf scholz say ...").
+_SPEAKER = re.compile(
+    r"\b(?:did|does|do|has|have|had|will|would|is|was)\s+"
+    r"((?!(?:the|a|an|his|her|their|its|they|he|she|it|we|you|i)\b)[a-z][\w-]*"
+    r"(?:\s+[a-z][\w-]*)?)\s+"
+    r"(?:say|said|tell|told|think|thought|claim|claimed|want|wanted|propose|proposed|"
+    r"announce|announced|suggest|suggested|call|called|warn|warned|demand|demanded|"
+    r"offer|offered|reply|replied|respond|responded|argue|argued|insist|insisted|"
+    r"write|wrote|post|posted)\b",
+    re.I,
+)
 # A place: a capitalised word after a preposition of place ("in Istanbul", "of Vladivostok").
 _PLACE = re.compile(r"\b(?:in|at|to|from|of|near|outside)\s+(?:the\s+)?([A-Z][\w'’-]*)")
 
@@ -279,13 +291,16 @@ def question_names(
     candidates: list[ScoredSentence],
     tokenizer: Tokenizer,
 ) -> list[str]:
-    """The terms of the names in the question: its capitalised words after the first, and
-    words the candidate sentences write capitalised mid-sentence more often than not.
+    """The terms of the names in the question: its capitalised words after the first,
+    whoever it asks said or proposed something, and words the candidate sentences write
+    capitalised mid-sentence more often than not.
 
     Questions typed on Discord are often all lower case ("what did peskov say?"); the
-    articles still tell which of their words are names.
+    articles still tell which of their words are names, and the question's wording tells
+    the speaker ("what did olaf scholz say?"), whom the articles may never mention.
     """
-    names = [t for w in _NAME.findall(query.text) for t in tokenizer.terms(w)]
+    words = _NAME.findall(query.text) + _SPEAKER.findall(query.text)
+    names = list(dict.fromkeys(t for w in words for t in tokenizer.terms(w)))
     asked = set(query.terms) - set(names)
     capitalised: dict[str, int] = {}
     for c in candidates:
