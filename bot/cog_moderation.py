@@ -33,7 +33,7 @@ from bot.render import MESSAGE_LIMIT, date_label, fit, one_line, shorten
 from bot.replies import NO_PINGS
 from index.build import BuildReport
 from index.errors import BusyError, TalkbotError
-from index.fetch import FetchError, fetch_article
+from index.fetch import FetchError, check_url, fetch_article
 from index.library import (
     FILE_SUFFIXES,
     Added,
@@ -196,7 +196,9 @@ class ModerationCog(commands.Cog, name="Moderation"):
                 raise LibraryError("give either a url or a file (.txt, .md or .html), not both")
             if file is not None:
                 self._check_attachment(file)
-        except LibraryError as exc:
+            if url is not None:
+                check_url(url)  # an ftp:// or host-less URL is refused at once, unfetched
+        except (LibraryError, FetchError) as exc:
             await self._reply(interaction, f"Nothing added: {exc}")
             await self.audit(interaction, "add", target, "refused", str(exc))
             return

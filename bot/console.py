@@ -209,12 +209,17 @@ class Console:
 
     def add(self, arg: str) -> str:
         from bot.cli_moderation import read_candidate
+        from index.fetch import check_url
 
         args = self._parse("add", arg)
 
         def run():
-            verb = "fetching" if "://" in args.source else "reading"
-            self._progress(f"{verb} {args.source.strip()}")
+            source = args.source.strip()
+            if "://" in source:
+                check_url(source)  # "fetching ftp://..." before the refusal misleads
+                self._progress(f"fetching {source}")
+            else:
+                self._progress(f"reading {source}")
             candidate = read_candidate(args, self.engine.settings)
             return self._library().add(candidate, self._refresh_for_library)
 

@@ -21,7 +21,7 @@ import socket
 import time
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -147,7 +147,16 @@ class _Target:
     connect_url: str  # the same URL with the checked address as host
 
 
-def _target(url: str, allow: tuple[str, ...]) -> _Target:
+def check_url(url: str) -> None:
+    """Refuse, before anything is fetched or said to be, a URL no page can come from.
+
+    Only the URL's form is checked here (scheme, host, no credentials); where its host
+    points is checked when it is fetched.
+    """
+    _url_parts(url)
+
+
+def _url_parts(url: str) -> tuple[str, str, int | None, SplitResult]:
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -164,6 +173,11 @@ def _target(url: str, allow: tuple[str, ...]) -> _Target:
         )
     if parts.username is not None or parts.password is not None:
         raise FetchError(f"'{url}' carries a user name or password; give the plain article URL")
+    return scheme, host, port, parts
+
+
+def _target(url: str, allow: tuple[str, ...]) -> _Target:
+    scheme, host, port, parts = _url_parts(url)
     port = port or (443 if scheme == "https" else 80)
     address = resolve_checked(host, port, allow)
     literal = f"[{address}]" if address.version == 6 else str(address)

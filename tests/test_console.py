@@ -108,6 +108,12 @@ def test_bad_moderator_commands_change_nothing(console, built_copy, tmp_path, li
     assert reply.startswith(message.format(tmp=tmp_path)), reply
     assert "Traceback" not in reply
     assert snapshot(built_copy.seeds_dir) == before
+
+
+def test_a_url_that_cannot_be_fetched_is_refused_before_fetching_is_said(console):
+    reply = console.handle("/add ftp://example.com/story")
+    assert reply.startswith("Nothing added: 'ftp://example.com/story' has 'ftp:'"), reply
+    assert "fetching" not in console.stdout.getvalue()
     entries = audit_of(console)
     if reply.startswith("Nothing"):  # refused by the library: on the record, like Discord's
         (entry,) = entries

@@ -452,6 +452,9 @@ async def test_questions_are_answered_while_an_add_refreshes(harness: Harness) -
             "published '14/07/2025' is not a date as YYYY-MM-DD",
         ),
         ({}, None, "give either a url or a file"),
+        # Refused before "fetching ftp://..." was shown.
+        ({"url": "ftp://example.com/story"}, None, "only http:// and https:// pages"),
+        ({"url": "https:///story"}, None, "has no host name"),
         ({}, ("story.pdf", "/doc.pdf", 100), "only .txt, .md, .html, .htm files"),
         ({}, ("story.txt", "/plain.txt", 0), "story.txt is empty"),
         ({}, ("story.txt", "/huge", 10**7), "over the limit of 100,000"),
