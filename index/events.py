@@ -24,6 +24,7 @@ import numpy as np
 
 from index.dates import PRECISIONS, event_dates, find_dates
 from index.records import Article
+from index.wording import plural
 
 EVENTS_FORMAT = 1
 # Only to count what a dateless article loses; any date whose weeks stay in one month works.
@@ -110,7 +111,7 @@ def extract_events(
             events.append(EventRecord(value, precision, tuple(cluster)))
     events.sort(key=lambda e: e.sort_key)
     warnings = tuple(
-        f"{articles[d].filename}: no publication date, so {n} date(s) without a year or "
+        f"{articles[d].filename}: no publication date, so {plural(n, 'date')} without a year or "
         "relative to publication ('on Monday', 'last month') are left out of the timeline "
         "(dates with a year are kept); add 'published: YYYY-MM-DD' to its sources.yaml entry"
         for d, n in sorted(dropped.items())
