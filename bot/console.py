@@ -10,6 +10,7 @@ commands need no role here; each one is written to the audit log with ``via: con
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shlex
 import sys
 from collections.abc import Callable
@@ -116,6 +117,19 @@ def split_words(command: str, arg: str) -> list[str]:
         raise UsageError(f"/{command}: a double quote is not closed; close it") from None
 
 
+HISTORY_FILE = "console_history"
+HISTORY_LINES = 1000
+
+
+def _save_history(path: Path) -> None:
+    import readline
+
+    # A read-only data folder loses the history, not the session's clean exit.
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        readline.write_history_file(path)
+
+
 class Console:
     def __init__(
         self, engine: Engine, stdin: TextIO | None = None, stdout: TextIO | None = None
@@ -144,12 +158,17 @@ class Console:
             "indexed. "
             "/help for commands."
         )
+        history = self._line_editing() if interactive else None
+        try:
+            return self._loop(interactive, history is not None)
+        finally:
+            if history is not None:
+                _save_history(history)
+
+    def _loop(self, interactive: bool, edited: bool) -> int:
         while True:
-            if interactive:
-                self.stdout.write("> ")
-                self.stdout.flush()
-            line = self.stdin.readline()
-            if not line:
+            line = self._read_line(interactive, edited)
+            if line is None:
                 if interactive:  # Ctrl-D: end the "> " line, or the shell prompt lands on it
                     self.stdout.write("\n")
                     self.stdout.flush()
@@ -162,6 +181,37 @@ class Console:
             reply = self.handle(line)
             if reply:
                 self.say(reply + "\n")
+
+    def _read_line(self, interactive: bool, edited: bool) -> str | None:
+        """The next line typed or piped in; None at the end of input."""
+        if edited:
+            try:
+                return input("> ")  # through readline: arrow keys, editing, history
+            except EOFError:
+                return None
+        if interactive:
+            self.stdout.write("> ")
+            self.stdout.flush()
+        return self.stdin.readline() or None
+
+    def _line_editing(self) -> Path | None:
+        """Turn on line editing and history for a terminal; the history file, or None.
+
+        Only when the console reads the process's own terminal: readline edits what
+        ``input()`` reads, and a test's or caller's stream is not it. History is kept
+        across sessions in the data folder, like a shell's.
+        """
+        if self.stdin is not sys.stdin or self.stdout is not sys.stdout:
+            return None
+        try:
+            import readline
+        except ImportError:  # Python built without it (Windows): plain lines still work
+            return None
+        path = self.engine.settings.data_dir / HISTORY_FILE
+        readline.set_history_length(HISTORY_LINES)
+        with contextlib.suppress(OSError):  # no history yet, or unreadable: start afresh
+            readline.read_history_file(path)
+        return path
 
     def handle(self, line: str) -> str | None:
         """The reply to one console line (a question or a /command)."""

@@ -8,7 +8,13 @@ site on 127.0.0.1 for ``/add URL``.
 from __future__ import annotations
 
 import io
+import os
+import pty
 import re
+import select
+import subprocess
+import sys
+import time
 from dataclasses import replace
 
 import pytest
@@ -17,6 +23,7 @@ from bot.audit import AuditLog
 from bot.console import HELP, Console
 from index.engine import Engine
 from tests.articlesite import ARTICLE_TITLE, PLAIN_ARTICLE, UNIQUE_QUESTION, UNIQUE_WORD
+from tests.conftest import CONFIG, ROOT
 from tests.folder_snapshot import snapshot
 from tests.test_timeline import png_size
 
@@ -214,3 +221,64 @@ def test_counts_of_one_are_singular():
     from index.wording import plural
 
     assert [plural(n, "vote") for n in (0, 1, 2)] == ["0 votes", "1 vote", "2 votes"]
+
+
+def _chat_in_a_terminal(keys: list[str]) -> str:
+    """``talkbot chat`` on a pseudo-terminal: each of ``keys`` typed at a "> " prompt.
+
+    The console's own process, as a person runs it: readline edits only what the real
+    terminal types into ``input()``. TALKBOT_DATA_DIR (set by built_copy) names the data.
+    """
+    main, child = pty.openpty()
+    chat = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "--config", str(CONFIG), "chat"],
+        stdin=child, stdout=child, stderr=child, cwd=ROOT, close_fds=True,
+    )  # fmt: skip
+    os.close(child)
+    out = b""
+    deadline = time.monotonic() + 120
+    try:
+        for key in [*keys, "\x04"]:  # then Ctrl-D
+            while not out.endswith(b"> ") and time.monotonic() < deadline:
+                if select.select([main], [], [], 0.5)[0]:
+                    out += os.read(main, 65536)
+            out += b"\x00"  # marks where this prompt was answered (never output itself)
+            os.write(main, key.encode())
+        chat.wait(timeout=max(1.0, deadline - time.monotonic()))
+        while select.select([main], [], [], 0.2)[0]:
+            try:
+                out += os.read(main, 65536)
+            except OSError:  # the terminal closed with the process
+                break
+    finally:
+        chat.kill()
+        os.close(main)
+    return out.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+@pytest.fixture
+def served_copy(built_copy, embedder):
+    """built_copy with the question encoder's export, as `make run` leaves the data folder:
+    the console's process then starts in seconds, without loading torch."""
+    from index.onnx_encoder import export_folder
+    from index.onnx_export import ensure_query_export
+
+    ensure_query_export(
+        built_copy.embedding,
+        export_folder(built_copy.data_dir),
+        copy_from=export_folder(ROOT / "var"),
+        sentence_model=embedder.model,
+    )
+    return built_copy
+
+
+def test_a_terminal_can_recall_earlier_lines_in_this_session_and_the_next(served_copy):
+    up = "\x1b[A"  # the up-arrow key
+    out = _chat_in_a_terminal(["/sources\r", up + "\r"])
+    assert out.count("5 articles indexed:") == 2, out  # the arrow brought /sources back
+    assert "Unknown command" not in out and "[A" not in out
+
+    out = _chat_in_a_terminal([up + "\r"])  # a new session remembers the last one's lines
+    assert out.count("5 articles indexed:") == 1, out
+    history = (served_copy.data_dir / "console_history").read_text(encoding="utf-8")
+    assert "/sources" in history
