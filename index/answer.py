@@ -300,7 +300,8 @@ def question_names(
     the speaker ("what did olaf scholz say?"), whom the articles may never mention.
     """
     words = _NAME.findall(query.text) + _SPEAKER.findall(query.text)
-    names = list(dict.fromkeys(t for w in words for t in tokenizer.terms(w)))
+    typo = dict(query.corrections)  # "Peskow" is Peskov, a name the index uses
+    names = list(dict.fromkeys(typo.get(t, t) for w in words for t in tokenizer.terms(w)))
     asked = set(query.terms) - set(names)
     capitalised: dict[str, int] = {}
     for c in candidates:

@@ -21,7 +21,9 @@ from index.errors import BusyError, QuestionError, TalkbotError
 from index.lexical import Tokenizer
 from index.records import Answer, SearchHit, SourceInfo
 from index.search import Query, retrieve
+from index.sentence_table import sentence_table
 from index.settings import Settings
+from index.spelling import corrections, vocabulary
 from index.store import IndexData, IndexStore, load_current
 from index.timeline import Timeline, make_timeline, timeline_settings
 
@@ -99,15 +101,30 @@ class Engine:
 
     # -- questions -------------------------------------------------------------------
 
-    def query(self, text: str) -> Query:
-        return Query(text, self.embedder.encode_query(text), tuple(self.tokenizer.terms(text)))
+    def query(self, text: str, data: IndexData | None = None) -> Query:
+        """The question embedded and tokenised, a typo in a name read as the index's word."""
+        data = data or self._data
+        words, terms = self.tokenizer.words(text), self.tokenizer.terms(text)
+        fixed = corrections(
+            words,
+            terms,
+            sentence_table(data, self.tokenizer),
+            vocabulary(data, self.tokenizer),
+            known_word=lambda word: self.embedder.count_tokens(word) == 1,
+        )
+        return Query(
+            text,
+            self.embedder.encode_query(text),
+            tuple(fixed.get(t, t) for t in terms),
+            tuple(fixed.items()),
+        )
 
     def ask(self, question: str) -> Answer:
         """A verbatim, cited answer, or found=False with the reason."""
         text = normalize_question(question, self.settings.answer.max_question_chars)
         data = self._data  # one index for the whole question, whatever a refresh does
         t0 = time.perf_counter()
-        query = self.query(text)
+        query = self.query(text, data)
         t1 = time.perf_counter()
         search = self.settings.search
         retrieval = retrieve(data, query, search, self.settings.answer.passages, self.tokenizer)
@@ -126,7 +143,8 @@ class Engine:
         if k < 1:
             raise QuestionError(f"k must be at least 1, not {k}")
         data = self._data
-        ranked = retrieve(data, self.query(text), self.settings.search, k, self.tokenizer).passages
+        query = self.query(text, data)
+        ranked = retrieve(data, query, self.settings.search, k, self.tokenizer).passages
         return [
             SearchHit(rank, hit.score, data.passage(hit.pid), hit.dense, hit.lexical)
             for rank, hit in enumerate(ranked, start=1)

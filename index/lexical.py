@@ -74,6 +74,10 @@ class Tokenizer:
         self._stem = lru_cache(maxsize=100_000)(self._stemmer.stemWord)
         self.word_terms = lru_cache(maxsize=100_000)(self._word_terms)
 
+    def variant_words(self) -> list[str]:
+        """The one-word spellings of search.aliases and search.synonyms, folded."""
+        return list(self._single)
+
     def words(self, text: str) -> list[str]:
         """Folded, alias-mapped words, stop words removed, not stemmed."""
         folded = fold(text)

@@ -36,7 +36,9 @@ class ScoredPassage:
 class Query:
     text: str
     vector: np.ndarray  # normalised
-    terms: tuple[str, ...]  # BM25 terms (stemmed)
+    terms: tuple[str, ...]  # BM25 terms (stemmed), typos read as the index's terms
+    # (typed term, index term) for each word read as a typo (index.spelling)
+    corrections: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,11 @@ class SentenceTable:
             avg_length=lengths.mean() if n else np.float64(1.0),
         )
 
+    def frequency(self, term: str) -> int:
+        """How many sentences use ``term`` (0 for a term the index never uses)."""
+        i = self.index.get(term)
+        return 0 if i is None else int(self.rows.df[i])
+
     def weight(self, term: str) -> float:
         return self.idf.get(term, self.max_idf)
 
@@ -130,7 +135,7 @@ class SentenceTable:
 
 def sentence_table(data: IndexData, tokenizer: Tokenizer) -> SentenceTable:
     """The sentence table of ``data``, made on first use and kept with that build."""
-    return _derived(data, ("sentence_table", tokenizer.key), lambda: _table(data, tokenizer))
+    return per_build(data, ("sentence_table", tokenizer.key), lambda: _table(data, tokenizer))
 
 
 def passage_bm25(data: IndexData, tokenizer: Tokenizer) -> LexicalIndex:
@@ -143,7 +148,7 @@ def passage_bm25(data: IndexData, tokenizer: Tokenizer) -> LexicalIndex:
     """
     if data.terms.key == tokenizer.key:
         return data.lexical
-    return _derived(data, ("passage_bm25", tokenizer.key), lambda: _bm25(data, tokenizer))
+    return per_build(data, ("passage_bm25", tokenizer.key), lambda: _bm25(data, tokenizer))
 
 
 def _table(data: IndexData, tokenizer: Tokenizer) -> SentenceTable:
@@ -164,7 +169,7 @@ def _bm25(data: IndexData, tokenizer: Tokenizer) -> LexicalIndex:
 def _rows(data: IndexData, tokenizer: Tokenizer) -> TermRows:
     if data.terms.key == tokenizer.key:
         return data.terms
-    return _derived(data, ("term_rows", tokenizer.key), lambda: _retokenized(data, tokenizer))
+    return per_build(data, ("term_rows", tokenizer.key), lambda: _retokenized(data, tokenizer))
 
 
 def _retokenized(data: IndexData, tokenizer: Tokenizer) -> TermRows:
@@ -179,7 +184,7 @@ def _retokenized(data: IndexData, tokenizer: Tokenizer) -> TermRows:
     return TermRows.tokenize(texts, tokenizer)
 
 
-def _derived(data: IndexData, key: tuple, make: Callable[[], T]) -> T:
+def per_build(data: IndexData, key: tuple, make: Callable[[], T]) -> T:
     """``make()``, once per loaded build and key (the build keeps it while it serves)."""
     value = data.derived.get(key)
     if value is not None:

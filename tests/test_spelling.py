@@ -1,0 +1,48 @@
+"""Typos in a question's names, read as the index's words (index.spelling).
+
+The real engine over the seeds: the index's vocabulary and the model's word pieces decide.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("question", "typed", "meant"),
+    [
+        ("What did Peskow say about a ceasefire?", "peskow", "peskov"),  # a wrong key
+        ("What did Lavorv say?", "lavorv", "lavrov"),  # two letters swapped
+        ("Where did Putin and Trump meet in Alsaka?", "alsaka", "alaska"),
+        ("what did medinksy say?", "medinksi", "medinski"),  # in lower case, stemmed
+        # One edit from "zelensky", a spelling search.aliases folds into "zelenskyy".
+        ("What did Zelenksy say about the Istanbul talks?", "zelenksi", "zelenskyy"),
+    ],
+)
+def test_a_typo_in_a_name_is_read_as_the_name_and_answered(engine, question, typed, meant):
+    query = engine.query(question)
+    assert dict(query.corrections) == {typed: meant}
+    assert meant in query.terms and typed not in query.terms
+    answer = engine.ask(question)
+    assert answer.found  # "not found" before: an unknown capitalised word
+    assert any(meant[:5] in c.excerpt.lower() for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # A real word the articles do not use: one edit from "speak", and left alone.
+        "How did Ukraine sneak the drones close enough to reach the bombers?",
+        # Names the articles never use are not one edit from any they do.
+        "What did Olaf Scholz say about the Istanbul talks?",
+        "What did Angela Merkel say about the Istanbul negotiations?",
+        # Short words are too often one edit from another word ("Kyev", "talk").
+        "Did Kyev host the talk?",
+    ],
+)
+def test_real_words_and_unknown_names_are_not_corrected(engine, question):
+    assert engine.query(question).corrections == ()
+
+
+def test_names_the_articles_never_use_are_still_not_found(engine):
+    assert not engine.ask("What did Olaf Scholz say about the Istanbul talks?").found
