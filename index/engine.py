@@ -23,7 +23,7 @@ from index.records import Answer, SearchHit, SourceInfo
 from index.search import Query, retrieve
 from index.sentence_table import sentence_table
 from index.settings import Settings
-from index.spelling import corrections, vocabulary
+from index.spelling import corrected_text, corrections
 from index.store import IndexData, IndexStore, load_current
 from index.timeline import Timeline, make_timeline, timeline_settings
 
@@ -104,20 +104,15 @@ class Engine:
     def query(self, text: str, data: IndexData | None = None) -> Query:
         """The question embedded and tokenised, a typo in a name read as the index's word."""
         data = data or self._data
-        words, terms = self.tokenizer.words(text), self.tokenizer.terms(text)
-        fixed = corrections(
-            words,
-            terms,
-            sentence_table(data, self.tokenizer),
-            vocabulary(data, self.tokenizer),
-            known_word=lambda word: self.embedder.count_tokens(word) == 1,
+        table = sentence_table(data, self.tokenizer)
+        fixes = corrections(
+            text, self.tokenizer, table, known_word=lambda w: self.embedder.count_tokens(w) == 1
         )
-        return Query(
-            text,
-            self.embedder.encode_query(text),
-            tuple(fixed.get(t, t) for t in terms),
-            tuple(fixed.items()),
-        )
+        fixed = {f.typed_term: f.term for f in fixes}
+        # The model reads the words meant too: "Ukriane" is far from "Ukraine" to it.
+        vector = self.embedder.encode_query(corrected_text(text, fixes) if fixes else text)
+        terms = tuple(fixed.get(t, t) for t in self.tokenizer.terms(text))
+        return Query(text, vector, terms, tuple(fixed.items()))
 
     def ask(self, question: str) -> Answer:
         """A verbatim, cited answer, or found=False with the reason."""

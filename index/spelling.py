@@ -1,18 +1,23 @@
-"""Typos in a question: a name the index never uses, one keystroke from one it does.
+"""Typos in a question: a word the index never uses, one keystroke from one it does.
 
 "What did Peskow say?" matched nothing by its words, and a capitalised word the index
 never uses counts against answering at all, so one slip of a key turned an answerable
-question into "not found". A question word is read as the index's word when:
+question into "not found". A question word is read as another word when:
 
 - the index never uses it (a word it uses is never changed);
 - it has at least ``MIN_CHARS`` letters (shorter words are too often one edit from
   another real word: "talk", "tall");
 - the model's vocabulary has no whole word for it: a word the model knows whole is a
   real English word the articles happen not to use ("sneak" is one edit from "speak");
-- an index term, or a spelling variant of search.aliases or search.synonyms
-  ("zelenksy" is one edit from "zelensky"), starts with the same letter and is one edit
-  away (a substitution, insertion, deletion or swap of two neighbouring letters).
-  Several: the one most sentences use.
+- one edit of it (a letter deleted, inserted or replaced, or two neighbouring letters
+  swapped; never the first letter) is a word whose term the index uses, through the
+  tokenizer, so spelling variants count ("zelenksy" -> "zelensky", folded to zelenskyy)
+  and so do inflections ("beiijng" -> "beijing", stemmed "beij"). Several: the term most
+  sentences use.
+
+The edits are made of the typed word rather than searched for among the index's words,
+so the cost is the same for five articles or a hundred thousand, and the word found is
+a whole word, which the question is embedded with in place of the typo.
 
 Unknown names stay unknown ("Scholz" is not one edit from anything the articles say),
 so questions about people the articles never mention are still not found.
@@ -20,90 +25,75 @@ so questions about people the articles never mention are still not found.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import re
+import string
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from index.lexical import Tokenizer
-from index.sentence_table import SentenceTable, per_build, sentence_table
-
-if TYPE_CHECKING:
-    from index.store import IndexData
+from index.sentence_table import SentenceTable
 
 MIN_CHARS = 5
-MAX_EDITS = 1
+_LETTERS = string.ascii_lowercase
 
 
 @dataclass(frozen=True)
-class Vocabulary:
-    """What a question's words are matched against: the index's terms and the variant
-    spellings the tokenizer folds into one of them."""
-
-    # Index terms and variant words by their first letter: a typo rarely hits the first
-    # letter, and one letter's share of 200k terms is searched in ~1 ms instead of ~23.
-    terms: dict[str, tuple[str, ...]]
-    variants: dict[str, tuple[str, ...]]  # folded variant words, as typed
-    variant_terms: dict[str, str]  # variant word -> the index term it folds to
-
-    @classmethod
-    def of(cls, table: SentenceTable, tokenizer: Tokenizer) -> Vocabulary:
-        variant_terms = {
-            word: terms[0]
-            for word in tokenizer.variant_words()
-            if len(terms := tokenizer.word_terms(word)) == 1 and terms[0] in table.index
-        }
-        return cls(_by_initial(table.index), _by_initial(variant_terms), variant_terms)
-
-
-def _by_initial(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    grouped: dict[str, list[str]] = {}
-    for word in words:
-        if word:
-            grouped.setdefault(word[0], []).append(word)
-    return {initial: tuple(group) for initial, group in grouped.items()}
-
-
-def vocabulary(data: IndexData, tokenizer: Tokenizer) -> Vocabulary:
-    """The vocabulary of ``data``, made on first use and kept with that build."""
-    return per_build(
-        data,
-        ("spelling", tokenizer.key),
-        lambda: Vocabulary.of(sentence_table(data, tokenizer), tokenizer),
-    )
+class Correction:
+    typed: str  # the word as the tokenizer read it (folded)
+    word: str  # the word meant, as it would be typed
+    typed_term: str
+    term: str  # the index term ``word`` folds to
 
 
 def corrections(
-    words: Sequence[str],
-    terms: Sequence[str],
+    text: str,
+    tokenizer: Tokenizer,
     table: SentenceTable,
-    vocabulary: Vocabulary,
     known_word: Callable[[str], bool],
-) -> dict[str, str]:
-    """``{typed term: index term}`` for the question's words read as typos.
-
-    ``words`` are the question's words as the tokenizer reads them (folded, not stemmed)
-    and ``terms`` their terms, in the same order; ``known_word`` tells a real word.
-    """
-    out: dict[str, str] = {}
-    for word, term in zip(words, terms, strict=True):
-        if term in table.index or term in out or len(word) < MIN_CHARS or not word.isalpha():
+) -> list[Correction]:
+    """The words of ``text`` read as typos, each with the word meant; ``known_word``
+    tells a real word (one the model knows whole)."""
+    out: list[Correction] = []
+    seen: set[str] = set()
+    for word in tokenizer.words(text):
+        if word in seen or len(word) < MIN_CHARS or not word.isalpha():
             continue
-        if known_word(word):
+        seen.add(word)
+        (term,) = tokenizer.word_terms(word) or ("",)
+        if not term or term in table.index or known_word(word):
             continue
-        near = [(table.frequency(t), t) for t in _one_edit(term, vocabulary.terms)]
-        for variant in _one_edit(word, vocabulary.variants):
-            folded = vocabulary.variant_terms[variant]
-            near.append((table.frequency(folded), folded))
-        if near:
-            out[term] = max(near)[1]
+        meant: dict[str, tuple[int, str]] = {}
+        for edit in _one_edit(word):
+            terms = tokenizer.word_terms(edit)
+            if len(terms) == 1 and terms[0] in table.index:
+                meant.setdefault(terms[0], (table.frequency(terms[0]), edit))
+        if meant:
+            best = max(meant, key=lambda t: (meant[t][0], t))
+            out.append(Correction(word, meant[best][1], term, best))
     return out
 
 
-def _one_edit(word: str, by_initial: dict[str, tuple[str, ...]]) -> list[str]:
-    """The words of ``by_initial`` that start like ``word`` and are one edit from it."""
-    choices = by_initial.get(word[0], ())
-    found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=MAX_EDITS, limit=None)
-    return [choice for choice, _, _ in found]
+def corrected_text(text: str, fixes: list[Correction]) -> str:
+    """``text`` with each typo replaced by the word meant, capitalised as it was typed."""
+    for fix in fixes:
+        pattern = re.compile(rf"\b{re.escape(fix.typed)}\b", re.IGNORECASE)
+
+        def meant(match: re.Match[str], word: str = fix.word) -> str:
+            return word.capitalize() if match.group()[0].isupper() else word
+
+        text = pattern.sub(meant, text)
+    return text
+
+
+def _one_edit(word: str) -> Iterator[str]:
+    """Every word one edit from ``word`` that keeps its first letter."""
+    for i in range(1, len(word) + 1):
+        head, tail = word[:i], word[i:]
+        if tail:
+            yield head + tail[1:]  # deleted
+            if len(tail) > 1:
+                yield head + tail[1] + tail[0] + tail[2:]  # swapped
+        for letter in _LETTERS:
+            yield head + letter + tail  # inserted
+            if tail:
+                yield head + letter + tail[1:]  # replaced

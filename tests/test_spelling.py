@@ -5,7 +5,10 @@ The real engine over the seeds: the index's vocabulary and the model's word piec
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+
+from index.spelling import Correction, corrected_text
 
 
 @pytest.mark.parametrize(
@@ -17,6 +20,14 @@ import pytest
         ("what did medinksy say?", "medinksi", "medinski"),  # in lower case, stemmed
         # One edit from "zelensky", a spelling search.aliases folds into "zelenskyy".
         ("What did Zelenksy say about the Istanbul talks?", "zelenksi", "zelenskyy"),
+        # Words whose stem is not the word: one edit from "ukraine", stemmed "ukrain".
+        (
+            "How many drones did Russia fire at Ukriane the night after Putin warned about "
+            "foreign troops?",
+            "ukrian",
+            "ukrain",
+        ),
+        ("What did Putin say in Beiijng about continuing to fight?", "beiijng", "beij"),
     ],
 )
 def test_a_typo_in_a_name_is_read_as_the_name_and_answered(engine, question, typed, meant):
@@ -46,3 +57,16 @@ def test_real_words_and_unknown_names_are_not_corrected(engine, question):
 
 def test_names_the_articles_never_use_are_still_not_found(engine):
     assert not engine.ask("What did Olaf Scholz say about the Istanbul talks?").found
+
+
+def test_the_question_is_embedded_with_the_word_meant(engine):
+    typed = engine.query("What did Putin say in Beiijng about continuing to fight?")
+    meant = engine.query("What did Putin say in Beijing about continuing to fight?")
+    assert typed.terms == meant.terms
+    assert np.allclose(typed.vector, meant.vector)
+    assert typed.text == "What did Putin say in Beiijng about continuing to fight?"
+
+
+def test_the_word_meant_keeps_the_capital_it_was_typed_with():
+    fix = Correction("ukriane", "ukraine", "ukrian", "ukrain")
+    assert corrected_text("Ukriane or ukriane?", [fix]) == "Ukraine or ukraine?"
