@@ -140,7 +140,7 @@ def compose_answer(
         return _not_found(query, foreign=True)
     candidates = score_sentences(data, query, retrieval, settings, tokenizer)
     if not candidates:
-        return _not_found(query, foreign=False, named=bool(_NAME.search(query.text)))
+        return _not_found(query, foreign=False, named=bool(_capitalised_names(query.text)))
     signals = evidence_signals(data, query, retrieval, candidates, tokenizer, settings)
     if signals.unnamed_person or signals.score < settings.nf_threshold:
         return _not_found(query, foreign=False, named=bool(signals.names))
@@ -284,6 +284,14 @@ def evidence_signals(
     )
 
 
+def _capitalised_names(question: str) -> list[str]:
+    """The question's capitalised words after the first; none when it is typed in capitals
+    throughout ("WHAT DID PUTIN SAY?"), where a capital tells nothing."""
+    if not any(c.islower() for c in question):
+        return []
+    return _NAME.findall(question)
+
+
 def question_names(
     data: IndexData,
     table: SentenceTable,
@@ -299,7 +307,7 @@ def question_names(
     articles still tell which of their words are names, and the question's wording tells
     the speaker ("what did olaf scholz say?"), whom the articles may never mention.
     """
-    words = _NAME.findall(query.text) + _SPEAKER.findall(query.text)
+    words = _capitalised_names(query.text) + _SPEAKER.findall(query.text)
     typo = dict(query.corrections)  # "Peskow" is Peskov, a name the index uses
     names = list(dict.fromkeys(typo.get(t, t) for w in words for t in tokenizer.terms(w)))
     asked = set(query.terms) - set(names)
