@@ -149,11 +149,15 @@ def citation_field(
 def answer_embed(answer: Answer) -> discord.Embed:
     """The reply to a question: the answer with its [n] markers and a field per citation."""
     title = fit(one_line(answer.question), TITLE_LIMIT) or None
+    note = answer.read_as_note()
     if not answer.found:
         text = answer.reason or NOT_FOUND_TEXT
-        return discord.Embed(
+        embed = discord.Embed(
             title=title, description=fit(text, DESCRIPTION_LIMIT), colour=NOT_FOUND_COLOUR
         )
+        if note:
+            embed.set_footer(text=fit(note, FOOTER_LIMIT))
+        return embed
     citations = answer.citations[:FIELDS_LIMIT]
     description = fit(answer.answer, DESCRIPTION_LIMIT)
     excerpt_limit, source_limit = FIELD_VALUE_LIMIT, FIELD_VALUE_LIMIT // 2
@@ -162,7 +166,10 @@ def answer_embed(answer: Answer) -> discord.Embed:
         for c in citations:
             name, value = citation_field(c, excerpt_limit, source_limit)
             embed.add_field(name=name, value=value, inline=False)
-        embed.set_footer(text=ANSWER_FOOTER)
+        # The asker sees how a typo was read ("Read “Peskow” as “Peskov”.") with the rest.
+        embed.set_footer(
+            text=fit(f"{note} {ANSWER_FOOTER}" if note else ANSWER_FOOTER, FOOTER_LIMIT)
+        )
         excess = len(embed) - EMBED_TOTAL_LIMIT
         if excess <= 0:
             return embed

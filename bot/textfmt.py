@@ -18,9 +18,11 @@ def outlet_date(outlet: str | None, published) -> str:
 
 
 def format_answer(answer: Answer) -> str:
+    note = answer.read_as_note()
     if not answer.found:
-        return f"Not found: {answer.reason or answer.answer}"
-    lines = [textwrap.fill(answer.answer, WIDTH), ""]
+        return f"Not found: {answer.reason or answer.answer}" + (f" ({note})" if note else "")
+    lines = [f"({note})"] if note else []
+    lines += [textwrap.fill(answer.answer, WIDTH), ""]
     for c in answer.citations:
         lines.append(f"[{c.n}] {outlet_date(c.outlet, c.published)} — {c.title}")
         if c.url:

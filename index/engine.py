@@ -13,6 +13,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 
 from index.answer import compose_answer
 from index.build import BuildReport, build_index
@@ -23,7 +24,7 @@ from index.records import Answer, SearchHit, SourceInfo
 from index.search import Query, retrieve
 from index.sentence_table import sentence_table
 from index.settings import Settings
-from index.spelling import corrected_text, corrections
+from index.spelling import corrected_text, corrections, read_as
 from index.store import IndexData, IndexStore, load_current
 from index.timeline import Timeline, make_timeline, timeline_settings
 
@@ -112,7 +113,7 @@ class Engine:
         # The model reads the words meant too: "Ukriane" is far from "Ukraine" to it.
         vector = self.embedder.encode_query(corrected_text(text, fixes) if fixes else text)
         terms = tuple(fixed.get(t, t) for t in self.tokenizer.terms(text))
-        return Query(text, vector, terms, tuple(fixed.items()))
+        return Query(text, vector, terms, tuple(fixed.items()), read_as(text, fixes))
 
     def ask(self, question: str) -> Answer:
         """A verbatim, cited answer, or found=False with the reason."""
@@ -127,9 +128,7 @@ class Engine:
         answer = compose_answer(data, query, retrieval, self.tokenizer, self.settings.answer)
         t3 = time.perf_counter()
         timings = {"embed": t1 - t0, "retrieve": t2 - t1, "compose": t3 - t2, "total": t3 - t0}
-        return Answer(
-            answer.question, answer.found, answer.answer, answer.citations, answer.reason, timings
-        )
+        return replace(answer, timings=timings, read_as=query.read_as)
 
     def search(self, query: str, k: int | None = None) -> list[SearchHit]:
         """Ranked passages with their fused, dense and BM25 scores."""

@@ -101,6 +101,8 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     reason: str | None = None  # why found is False, in the user's words
     timings: dict[str, float] = field(default_factory=dict, compare=False)
+    # (as typed, as read): words of the question read as typos ("Peskow", "Peskov")
+    read_as: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -109,7 +111,15 @@ class Answer:
             "answer": self.answer,
             "citations": [c.to_dict() for c in self.citations],
             "reason": self.reason,
+            "read_as": [{"typed": typed, "read": read} for typed, read in self.read_as],
         }
+
+    def read_as_note(self) -> str:
+        """'Read “Peskow” as “Peskov”.' for the words read as typos, or ""."""
+        if not self.read_as:
+            return ""
+        pairs = " and ".join(f"“{typed}” as “{read}”" for typed, read in self.read_as)
+        return f"Read {pairs}."
 
 
 @dataclass(frozen=True)

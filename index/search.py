@@ -39,6 +39,7 @@ class Query:
     terms: tuple[str, ...]  # BM25 terms (stemmed), typos read as the index's terms
     # (typed term, index term) for each word read as a typo (index.spelling)
     corrections: tuple[tuple[str, str], ...] = ()
+    read_as: tuple[tuple[str, str], ...] = ()  # the same words as typed and as read
 
 
 @dataclass(frozen=True)

@@ -76,13 +76,30 @@ def corrections(
 def corrected_text(text: str, fixes: list[Correction]) -> str:
     """``text`` with each typo replaced by the word meant, capitalised as it was typed."""
     for fix in fixes:
-        pattern = re.compile(rf"\b{re.escape(fix.typed)}\b", re.IGNORECASE)
-
-        def meant(match: re.Match[str], word: str = fix.word) -> str:
-            return word.capitalize() if match.group()[0].isupper() else word
-
-        text = pattern.sub(meant, text)
+        text = _typed(fix).sub(lambda m, fix=fix: _as_typed(fix.word, m.group()), text)
     return text
+
+
+def read_as(text: str, fixes: list[Correction]) -> tuple[tuple[str, str], ...]:
+    """(word as typed in ``text``, word read), for telling the asker how it was read."""
+    pairs = []
+    for fix in fixes:
+        match = _typed(fix).search(text)
+        typed = match.group() if match else fix.typed
+        pairs.append((typed, _as_typed(fix.word, typed)))
+    return tuple(pairs)
+
+
+def _typed(fix: Correction) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(fix.typed)}\b", re.IGNORECASE)
+
+
+def _as_typed(word: str, typed: str) -> str:
+    """``word`` in the case ``typed`` was in: "ukraine" for "ukriane", "UKRAINE" for
+    "UKRIANE", "Ukraine" for "Ukriane"."""
+    if typed.isupper() and len(typed) > 1:
+        return word.upper()
+    return word.capitalize() if typed[:1].isupper() else word
 
 
 def _one_edit(word: str) -> Iterator[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import discord
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -107,6 +108,22 @@ def test_not_found_shows_the_reason_plainly() -> None:
     embed = answer_embed(Answer("Banana bread?", False, "", (), "The articles don't say."))
     assert embed.description == "The articles don't say."
     assert embed.fields == []
+    assert embed.footer.text is None
+
+
+@pytest.mark.parametrize("found", [True, False])
+def test_the_asker_is_told_how_a_typo_was_read(found: bool) -> None:
+    answer = Answer(
+        "What did Peskow and Lavorv say?",
+        found,
+        "Talks. [1]" if found else "",
+        (citation(1, "Talks."),) if found else (),
+        None if found else "The articles don't say.",
+        read_as=(("Peskow", "Peskov"), ("Lavorv", "Lavrov")),
+    )
+    embed = answer_embed(answer)
+    assert embed.footer.text.startswith("Read “Peskow” as “Peskov” and “Lavorv” as “Lavrov”.")
+    assert_within_limits(embed)
 
 
 @settings(max_examples=40, deadline=None)

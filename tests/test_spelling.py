@@ -70,3 +70,13 @@ def test_the_question_is_embedded_with_the_word_meant(engine):
 def test_the_word_meant_keeps_the_capital_it_was_typed_with():
     fix = Correction("ukriane", "ukraine", "ukrian", "ukrain")
     assert corrected_text("Ukriane or ukriane?", [fix]) == "Ukraine or ukraine?"
+
+
+def test_the_answer_says_how_the_question_was_read(engine):
+    from bot.textfmt import format_answer
+
+    answer = engine.ask("What did PESKOW and Lavorv say about a ceasefire?")
+    assert answer.read_as == (("PESKOW", "PESKOV"), ("Lavorv", "Lavrov"))
+    assert format_answer(answer).startswith("(Read “PESKOW” as “PESKOV” and “Lavorv” as “Lavrov”.)")
+    assert answer.to_dict()["read_as"][1] == {"typed": "Lavorv", "read": "Lavrov"}
+    assert engine.ask("What did Peskov say about a ceasefire?").read_as == ()
