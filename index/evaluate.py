@@ -648,7 +648,11 @@ SENTENCE_SCORING_LIMITS = [
     "haggle and worthwhile are as unknown to the index as scholz); the model's vocabulary",
     "as a test of what is a name (it has kellogg, minsk and pope, and lacks haggle); a",
     "not-found penalty when a where/when question's best one or two sentences hold no",
-    "place or date beyond the question's (no question moves).",
+    "place or date beyond the question's (no question moves); a relevance bonus for a",
+    "sentence that names the speaker the question asks about (what did X say, according",
+    "to X) beside a speech verb, or quotes 'he said' after a sentence naming X: at 0.05",
+    "any citation gains one question on each set and first citation none, at 0.1-0.2",
+    "first citation falls (dev 0.787 -> 0.750, held-out 0.758 -> 0.727).",
     "",
 ]
 
