@@ -58,6 +58,16 @@ async def defer_thinking(interaction: discord.Interaction, *, ephemeral: bool = 
     interaction.extras[PUBLIC_THINKING] = not ephemeral
 
 
+async def defer_update(interaction: discord.Interaction) -> None:
+    """Acknowledge a button click without changing its message; replies follow up."""
+    try:
+        await interaction.response.defer()
+    except discord.NotFound:
+        log.warning("interaction %s expired before it could be acknowledged", interaction.id)
+    except discord.HTTPException as exc:
+        log.warning("could not acknowledge interaction %s: %s", interaction.id, exc)
+
+
 async def start_slow_reply(
     interaction: discord.Interaction, cooldown: UserCooldown, *, ephemeral: bool = False
 ) -> bool:

@@ -16,7 +16,7 @@ import discord
 
 from bot.feedback import FeedbackEntry, FeedbackStore, Vote
 from bot.render import SourcePage
-from bot.replies import APOLOGY, NO_PINGS, send_ephemeral
+from bot.replies import APOLOGY, NO_PINGS, defer_update, send_ephemeral
 from index.errors import TalkbotError
 from index.records import Answer
 
@@ -94,6 +94,10 @@ class FeedbackView(TimedView):
     async def _vote(self, interaction: discord.Interaction, vote: Vote) -> None:
         message_id = interaction.message.id if interaction.message else None
         entry = FeedbackEntry.from_answer(self.answer, vote, interaction.user.id, message_id)
+        # Acknowledge the click before the disk is touched: a slow or stuck write must
+        # not leave the voter with "This interaction failed". The answer is not edited;
+        # "recorded" still follows only once the vote is.
+        await defer_update(interaction)
         try:
             await asyncio.to_thread(self.store.record, entry)
         except TalkbotError as exc:

@@ -278,11 +278,13 @@ async def test_a_vote_that_cannot_be_recorded_says_so_without_server_paths(
     try:
         click = fake.click("feedback:up", message_for(harness, followup), invoker=fake.user("v"))
         await fake.interact(click)
-        reply = await callback_of(harness, click)
+        ack = await callback_of(harness, click)
+        reply = await followup_of(harness, click)
     finally:
         store.path = working
-    assert reply.json["data"]["flags"] == EPHEMERAL
-    assert reply.json["data"]["content"] == "Sorry, your vote couldn't be recorded just now."
+    assert ack.json["type"] == 6  # acknowledged, the answer left as it is
+    assert reply.json["flags"] == EPHEMERAL
+    assert reply.json["content"] == "Sorry, your vote couldn't be recorded just now."
 
 
 async def test_feedback_buttons_record_votes(harness: Harness) -> None:
@@ -290,13 +292,18 @@ async def test_feedback_buttons_record_votes(harness: Harness) -> None:
     interaction, followup = await answered(harness, QUESTION)
     message = message_for(harness, followup)
     voter = fake.user("voter")
-    clicks = []
+    acks, replies = [], []
     for custom_id in ("feedback:down", "feedback:up"):
         click = fake.click(custom_id, message, invoker=voter)
         await fake.interact(click)
-        clicks.append(await callback_of(harness, click))
-    assert [c.json["data"]["flags"] for c in clicks] == [EPHEMERAL, EPHEMERAL]
-    assert "👍 is recorded" in clicks[1].json["data"]["content"]
+        acks.append(await callback_of(harness, click))
+        replies.append(await followup_of(harness, click))
+    # The click is acknowledged before the vote is written (a stuck disk must not make
+    # Discord say the interaction failed); "recorded" follows once it is.
+    assert [a.json["type"] for a in acks] == [6, 6]
+    assert all(a.time <= r.time for a, r in zip(acks, replies, strict=True))
+    assert [r.json["flags"] for r in replies] == [EPHEMERAL, EPHEMERAL]
+    assert "👍 is recorded" in replies[1].json["content"]
     rows = [json.loads(line) for line in harness.feedback_path.read_text().splitlines()]
     mine = [r for r in rows if r["user_id"] == int(voter["id"])]
     assert [r["vote"] for r in mine] == ["down", "up"]
