@@ -34,6 +34,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--markdown", action="store_true", help="print the docs/quality.md report")
     parser.add_argument(
+        "--typed",
+        choices=("lower", "upper", "typo"),
+        help="ask the questions as chat users type them: in lower case, in capitals, or "
+        "with two letters of the longest name swapped (labels unchanged)",
+    )
+    parser.add_argument(
         "--eval-dir",
         type=Path,
         default=Path("tests/eval"),
@@ -66,6 +72,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from index.engine import Engine
 
     engine = Engine.open(settings, embedder)
+    if args.typed:
+        sets = {name: ev.retyped(qs, args.typed) for name, qs in sets.items()}
     reports = {name: ev.evaluate(engine, qs, name) for name, qs in sets.items()}
     if args.json:
         print(

@@ -14,6 +14,7 @@ docs/quality.md. This module reports; it does not tune anything.
 
 from __future__ import annotations
 
+import re
 import statistics
 import tempfile
 from collections.abc import Callable, Sequence
@@ -297,6 +298,37 @@ def _first_miss(
 def question_sets(which: str, eval_dir: Path, seeds_dir: Path) -> dict[str, list[EvalQuestion]]:
     names = list(SETS) if which == "both" else [which]
     return {n: load_questions(eval_dir / SETS[n], seeds_dir) for n in names}
+
+
+_LONG_NAME = re.compile(r"(?<=[\w,;:] )[A-Z][a-z]{4,}")
+
+
+def swapped_in_a_name(question: str) -> str | None:
+    """The question with two middle letters of its longest name swapped, as a slip of the
+    fingers does ("Zelenskyy" -> "Zelesnkyy"); None if it names nothing that long."""
+    names = _LONG_NAME.findall(question)
+    if not names:
+        return None
+    name = max(names, key=len)
+    i = len(name) // 2
+    return question.replace(name, name[:i] + name[i + 1] + name[i] + name[i + 2 :], 1)
+
+
+# The questions as people type them in a chat (``talkbot eval --typed``): the labels
+# stay, only the wording's case or spelling changes.
+RETYPINGS: dict[str, Callable[[str], str | None]] = {
+    "lower": str.lower,
+    "upper": str.upper,
+    "typo": swapped_in_a_name,
+}
+
+
+def retyped(questions: Sequence[EvalQuestion], how: str) -> list[EvalQuestion]:
+    """``questions`` retyped ``how`` (a RETYPINGS key); those it cannot retype are left out."""
+    retype = RETYPINGS[how]
+    return [
+        replace(q, question=text) for q in questions if (text := retype(q.question)) is not None
+    ]
 
 
 # -- comparing variants ---------------------------------------------------------------------
