@@ -479,7 +479,12 @@ def _lead_in_context(
         return groups, None
     lead = groups[0][0]
     relevance = {c.sid: c.relevance for c in candidates}
+    similarity = {c.sid: c.similarity for c in candidates}
     floor = ratio * relevance[lead]
+    # Relevance shares the passage's standing and the answer-type bonus with every
+    # sentence around the lead: an unrelated neighbour (a Sumy air strike before "talks on
+    # June 2", cosine 0.16 against 0.56) must also be near the question by itself.
+    similarity_floor = ratio * similarity[lead] if ratio > 0 else -1.0  # 0: no floor
     cited_alone = {g[0]: i for i, g in enumerate(groups) if len(g) == 1}
     cited = {sid for g in groups for sid in g}
     options = [
@@ -487,6 +492,7 @@ def _lead_in_context(
         for n in (lead - 1, lead + 1)
         if n in relevance
         and relevance[n] >= floor
+        and similarity[n] >= similarity_floor
         and (n > lead or not _ends_a_quote_opened_before(data.sentence(n).text))
         and (n not in cited or n in cited_alone)
         and _adjacent(data, min(lead, n), max(lead, n))

@@ -139,8 +139,8 @@ class AnswerSettings:
     # sentence before or after it, only whitespace between) when the two fit in this many
     # characters; 0 quotes the sentence alone.
     lead_context_chars: int = 450
-    # ... and when the neighbour's relevance is at least this share of the sentence's, so
-    # an unrelated sentence beside a short answer is not quoted with it.
+    # ... and when the neighbour's relevance and cosine are each at least this share of the
+    # sentence's, so an unrelated sentence beside a short answer is not quoted with it.
     lead_context_ratio: float = 0.4
     # The not-found rule: answer when
     #   nf_similarity*cosine + nf_coverage*coverage - nf_unknown*unknown - nf_count*mismatch

@@ -359,6 +359,17 @@ def test_an_unrelated_neighbour_is_not_quoted_with_a_one_line_answer(engine):
     assert _lead_with_ratio(engine, question, 0.0).startswith("Lavrov said Moscow")
 
 
+def test_a_neighbour_far_from_the_question_by_itself_is_not_quoted(engine):
+    # Found by a blind probe: the sentence before "talks on June 2 in Istanbul" (a Sumy air
+    # strike, cosine 0.16 against 0.56) passed on relevance alone, which it gets from its
+    # passage's standing and its numbers, and opened the answer.
+    question = "how long did the june 2 talks in istanbul last"
+    assert "Sumy" not in _lead_with_ratio(
+        engine, question, engine.settings.answer.lead_context_ratio
+    )
+    assert _lead_with_ratio(engine, question, 0.0).startswith("Earlier, Ukrainian authorities")
+
+
 def test_the_tail_of_a_quotation_is_not_quoted_without_its_speaker(engine):
     """ "Why? To have a delay ..." is Zelenskyy's; split after "Why?", its tail must not
     open an answer about Lavrov, where it would read as his."""
