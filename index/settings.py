@@ -152,6 +152,9 @@ class AnswerSettings:
     # Subtracted when the question names something the index uses but the best
     # sentence's passage does not.
     nf_missing: float = 0.2
+    # Subtracted when the question asks what someone said ("what did X say", "according
+    # to X") and no candidate sentence has X beside a verb of saying.
+    nf_unquoted: float = 0.5
     nf_threshold: float = 0.39
 
 

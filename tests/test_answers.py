@@ -170,6 +170,33 @@ def test_a_question_typed_in_lower_case_about_what_the_articles_report_is_answer
 
 @pytest.mark.parametrize(
     "question",
+    [
+        # Mentioned in the articles, never quoted: answered before with a sentence that
+        # names them (Erdogan as the host Putin would call; Xi shaking hands).
+        "What did Erdogan say about hosting the talks in Istanbul?",
+        "What did Xi Jinping say to Putin at the SCO summit?",
+        "what did medinsky tell reporters after the june 2 round?",
+    ],
+)
+def test_what_someone_the_articles_never_quote_said_is_not_found(engine, question):
+    assert not engine.ask(question).found
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How did Tehran respond to claims it was shipping missile launchers to Moscow?",  # denied
+        "What did Lavrov say about Zelenskyy's accusations?",
+        "According to Putin, who walked away from the negotiations in 2022?",
+        "What did Peskow say about a ceasefire?",  # a typo of a speaker's name
+    ],
+)
+def test_what_someone_the_articles_quote_said_is_answered(engine, question):
+    assert engine.ask(question).found
+
+
+@pytest.mark.parametrize(
+    "question",
     ["Was Putin willing to meet Zelenskyy in Istanbul?", "What did the EU say about sanctions?"],
 )
 def test_english_questions_with_words_other_languages_share_are_not_taken_for_foreign(
