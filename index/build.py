@@ -57,7 +57,8 @@ Progress = Callable[[str], None]
 
 # Bump when cleaning or splitting changes in a way the settings don't show, so a refresh
 # re-embeds instead of reusing vectors of passages cut differently.
-PIPELINE_VERSION = 1
+# 2: a quotation ending in ! or ? keeps its speaker ('"... together!" Trump wrote').
+PIPELINE_VERSION = 2
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,15 @@ _BOUNDARY = re.compile(
     re.VERBOSE,
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+# What follows a quotation that ends in ! or ? within the same sentence: its speaker,
+# one to three capitalised words, and a verb of saying ('"... together!" Trump wrote in
+# a post', '"Why?" President Zelenskyy asked'). After a full stop a name and "said" start
+# a new sentence as often ('... ready." Putin said the talks ...'), so only ! and ?.
+_ATTRIBUTION = re.compile(
+    r"\s+(?:[A-Z][\w'’.-]*\s+){1,3}"
+    r"(?:said|says|asked|asks|wrote|writes|added|adds|told|tells|shouted|exclaimed|"
+    r"replied|declared|posted|tweeted|insisted|wondered)\b"
+)
 
 
 def split_sentences(text: str, block: Span) -> list[Span]:
@@ -42,6 +51,8 @@ def split_sentences(text: str, block: Span) -> list[Span]:
     for match in _BOUNDARY.finditer(segment):
         end = match.end()
         if _is_abbreviation(segment, match.start(), match.group()):
+            continue
+        if _quote_then_speaker(segment, match.group(), end):
             continue
         _append_trimmed(spans, segment, cursor, end, block.start)
         cursor = end
@@ -64,6 +75,12 @@ def _is_abbreviation(segment: str, dot_at: int, mark: str) -> bool:
         return True
     # A single capital letter ("Donald J. Trump") is an initial.
     return len(token) == 1 and word.group(1).isupper()
+
+
+def _quote_then_speaker(segment: str, mark: str, end: int) -> bool:
+    """True when ``mark`` closes a quotation with ! or ? and its speaker follows."""
+    closes_quote = mark[-1:] in "\"'”’" and any(c in mark for c in "!?")
+    return closes_quote and _ATTRIBUTION.match(segment, end) is not None
 
 
 def _append_trimmed(spans: list[Span], segment: str, start: int, end: int, offset: int) -> None:

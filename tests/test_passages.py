@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from index.chunk import split_sentences
 from index.records import Span
 
@@ -77,6 +79,32 @@ def test_sentence_splitter_keeps_abbreviations_and_initials_together():
         "Then Mr. Peskov said no!",
         "\u201cWhy?\u201d he asked.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        # The speaker after a quotation that ends in ! or ? stays with it: split off,
+        # "Trump wrote in a September 5 social media post ..." was a sentence of its own,
+        # quoted as what Trump posted.
+        (
+            '"We lost India. May they prosper together!" Trump wrote in a post. He left.',
+            ['"We lost India.', 'May they prosper together!" Trump wrote in a post.', "He left."],
+        ),
+        (
+            "\u201cWhy?\u201d President Volodymyr Zelenskyy asked. He left.",
+            ["\u201cWhy?\u201d President Volodymyr Zelenskyy asked.", "He left."],
+        ),
+        # After a full stop a name and "said" start a sentence as often: split there.
+        (
+            'He said: "We are ready." Putin said talks would resume.',
+            ['He said: "We are ready."', "Putin said talks would resume."],
+        ),
+        ('"Is it peace?" The question hung there.', ['"Is it peace?"', "The question hung there."]),
+    ],
+)
+def test_a_quotation_keeps_the_speaker_named_after_it(text, sentences):
+    assert [text[s.start : s.end] for s in split_sentences(text, Span(0, len(text)))] == sentences
 
 
 def test_sentence_windows_cover_every_sentence_within_limits():
