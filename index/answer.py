@@ -114,6 +114,8 @@ _WORD = re.compile(r"[\w'’-]+")
 # How near a verb of saying its speaker is written: "Lavrov said", "said Peskov",
 # "Turkish President Recep Tayyip Erdogan told".
 _SPEAKER_BEFORE, _SPEAKER_AFTER = 4, 3
+# Titles before a name, as their BM25 terms: not part of whom a question names.
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "madam", "mister"})
 # A place: a capitalised word after a preposition of place ("in Istanbul", "of Vladivostok").
 _PLACE = re.compile(r"\b(?:in|at|to|from|of|near|outside)\s+(?:the\s+)?([A-Z][\w'’-]*)")
 
@@ -194,8 +196,10 @@ def looks_foreign(query: Query, table: SentenceTable) -> bool:
     foreign = sum(w in _FOREIGN_WORDS for w in words)
     if foreign > english and (foreign >= 2 or (english == 0 and len(words) >= 3)):
         return True
-    # One or two unknown Latin words are more likely a name ("Scholz?") than a language.
-    if words and (len(words) < 3 or english / len(words) >= 0.2):
+    # One or two unknown Latin words are more likely a name ("Scholz?") than a language,
+    # and an English function word makes the rest names the articles lack ("Did Saudi
+    # Arabia host talks in Riyadh?"), not another language.
+    if words and (len(words) < 3 or english > 0):
         return False
     weights = {t: table.weight(t) for t in set(query.terms)}
     total = sum(weights.values())
@@ -317,7 +321,7 @@ def _speakers_quoted(
     """
     typo = dict(query.corrections)
     asked = [*_SPEAKER.findall(query.text), *_ACCORDING_TO.findall(query.text)]
-    speakers = {typo.get(t, t) for who in asked for t in tokenizer.terms(who)}
+    speakers = {typo.get(t, t) for t in _name_terms(asked, tokenizer)}
     if not speakers:
         return True
     for c in candidates:
@@ -339,6 +343,12 @@ def _capitalised_names(question: str) -> list[str]:
     return _NAME.findall(question)
 
 
+def _name_terms(words: list[str], tokenizer: Tokenizer) -> list[str]:
+    """The terms of ``words``, titles dropped: "Mr Putin" names Putin, and the articles
+    never write "Mr"."""
+    return [t for w in words for t in tokenizer.terms(w) if t not in _TITLES]
+
+
 def question_names(
     data: IndexData,
     table: SentenceTable,
@@ -356,7 +366,7 @@ def question_names(
     """
     words = _capitalised_names(query.text) + _SPEAKER.findall(query.text)
     typo = dict(query.corrections)  # "Peskow" is Peskov, a name the index uses
-    names = list(dict.fromkeys(typo.get(t, t) for w in words for t in tokenizer.terms(w)))
+    names = list(dict.fromkeys(typo.get(t, t) for t in _name_terms(words, tokenizer)))
     asked = set(query.terms) - set(names)
     capitalised: dict[str, int] = {}
     for c in candidates:
