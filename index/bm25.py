@@ -114,6 +114,14 @@ class LexicalIndex:
         retriever.nonoccurrence_array = None
         return cls(retriever)
 
+    def passages_with(self, term: str) -> np.ndarray:
+        """The ids of the passages that use ``term``, in passage order (its posting list)."""
+        ids = self._bm25.get_tokens_ids([term])
+        if not ids:
+            return np.zeros(0, dtype=np.int64)
+        lo, hi = int(self._indptr[ids[0]]), int(self._indptr[ids[0] + 1])
+        return np.sort(self._indices[lo:hi])
+
     def scores(self, query_terms: list[str]) -> np.ndarray:
         """BM25 score of every passage for the query (zeros if no term is known)."""
         ids = self._bm25.get_tokens_ids(query_terms)

@@ -24,7 +24,7 @@ from index.records import Answer, SearchHit, SourceInfo
 from index.search import Query, retrieve
 from index.sentence_table import sentence_table
 from index.settings import Settings
-from index.spelling import corrected_text, corrections, read_as
+from index.spelling import corrected_text, corrections, names
 from index.store import IndexData, IndexStore, load_current
 from index.timeline import Timeline, make_timeline, timeline_settings
 
@@ -107,13 +107,18 @@ class Engine:
         data = data or self._data
         table = sentence_table(data, self.tokenizer)
         fixes = corrections(
-            text, self.tokenizer, table, known_word=lambda w: self.embedder.count_tokens(w) == 1
+            text,
+            self.tokenizer,
+            table,
+            names(data, self.tokenizer),
+            known_word=lambda w: self.embedder.count_tokens(w) == 1,
         )
         fixed = {f.typed_term: f.term for f in fixes}
-        # The model reads the words meant too: "Ukriane" is far from "Ukraine" to it.
+        # The model reads the names meant too: "Ukriane" is far from "Ukraine" to it.
         vector = self.embedder.encode_query(corrected_text(text, fixes) if fixes else text)
         terms = tuple(fixed.get(t, t) for t in self.tokenizer.terms(text))
-        return Query(text, vector, terms, tuple(fixed.items()), read_as(text, fixes))
+        read_as = tuple((f.typed, f.word) for f in fixes)
+        return Query(text, vector, terms, tuple(fixed.items()), read_as)
 
     def ask(self, question: str) -> Answer:
         """A verbatim, cited answer, or found=False with the reason."""

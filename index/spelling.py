@@ -1,26 +1,29 @@
-"""Typos in a question: a word the index never uses, one keystroke from one it does.
+"""Typos in a question's names: a name the index never uses, one keystroke from one it does.
 
 "What did Peskow say?" matched nothing by its words, and a capitalised word the index
 never uses counts against answering at all, so one slip of a key turned an answerable
-question into "not found". A question word is read as another word when:
+question into "not found". A question word is read as a name of the articles when:
 
 - the index never uses it (a word it uses is never changed);
-- it has at least ``MIN_CHARS`` letters (shorter words are too often one edit from
-  another real word: "talk", "tall");
-- the model's vocabulary has no whole word for it: a word the model knows whole is a
-  real English word the articles happen not to use ("sneak" is one edit from "speak");
+- it has at least ``MIN_CHARS`` letters;
+- it is typed as a name: capitalised, in a question that is not all in one case. In a
+  question typed all in lower case or in capitals, any word, unless the model has a
+  whole word for it (a real English word the articles don't use stays as typed);
 - one edit of it (a letter deleted, inserted or replaced, or two neighbouring letters
-  swapped; never the first letter) is a word whose term the index uses, through the
-  tokenizer, so spelling variants count ("zelenksy" -> "zelensky", folded to zelenskyy)
-  and so do inflections ("beiijng" -> "beijing", stemmed "beij"). Several: the term most
-  sentences use.
+  swapped; never the first letter) is a word the articles write, capitalised, as a name.
+  Several: the one most sentences use.
 
-The edits are made of the typed word rather than searched for among the index's words,
-so the cost is the same for five articles or a hundred thousand, and the word found is
-a whole word, which the question is embedded with in place of the typo.
+Only names: "Pence" is one edit from "peace", "irate" from "Iran" by its stem alone
+("irane" is no word of the articles), "mediate" from "media"; none of them is read so.
+The edits are made of the typed word and checked against the passages that use the
+edit's term, so spelling variants count ("Zelenksy" -> "Zelensky", folded to zelenskyy)
+and so do inflections ("Ukriane" -> "Ukraine", stemmed "ukrain"), at the same cost for
+five articles or a hundred thousand. The word found is shown as the articles write it,
+and the question is embedded with it in place of the typo.
 
-Unknown names stay unknown ("Scholz" is not one edit from anything the articles say),
-so questions about people the articles never mention are still not found.
+A name the articles never use stays unknown ("Scholz" is not one edit from anything they
+say), so questions about people they never mention are still not found; one edit from
+a name they do use is read as that name ("Zelenska" as "Zelensky"), a risk of one edit.
 """
 
 from __future__ import annotations
@@ -29,77 +32,144 @@ import re
 import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from index.lexical import Tokenizer
-from index.sentence_table import SentenceTable
+from index.lexical import Tokenizer, fold
+from index.sentence_table import SentenceTable, passage_bm25, per_build
 
-MIN_CHARS = 5
+if TYPE_CHECKING:
+    from index.store import IndexData
+
+MIN_CHARS = 4
+# Passages read to see how the articles write a word (windows overlap: a few sentences).
+_PASSAGES_READ = 8
 _LETTERS = string.ascii_lowercase
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 @dataclass(frozen=True)
 class Correction:
-    typed: str  # the word as the tokenizer read it (folded)
-    word: str  # the word meant, as it would be typed
+    typed: str  # the word as typed
+    word: str  # the name meant, as the articles write it
     typed_term: str
-    term: str  # the index term ``word`` folds to
+    term: str  # the index term of ``word``
+
+
+class Names:
+    """How the articles write the words of a term, read from a few passages using it."""
+
+    def __init__(self, data: IndexData, tokenizer: Tokenizer) -> None:
+        self._data = data
+        self._tokenizer = tokenizer
+        self._postings = passage_bm25(data, tokenizer)
+        self._variants = frozenset(tokenizer.variant_words())
+        self._written: dict[str, dict[str, str]] = {}
+
+    def as_name(self, term: str, word: str) -> str | None:
+        """``word`` (folded) as the articles write it, if they write it as a name.
+
+        A spelling search.aliases or search.synonyms lists ("zelensky") is the name's in
+        whichever spelling the passages read use ("Zelenskyy").
+        """
+        if term not in self._written:
+            self._written[term] = self._names_of(term)
+        written = self._written[term]
+        if word in written:
+            return written[word]
+        if word in self._variants and written:
+            return next(iter(written.values()))
+        return None
+
+    def _names_of(self, term: str) -> dict[str, str]:
+        """The words of ``term`` the passages read write as names: capitalised mid-sentence
+        more often than not, or capitalised wherever they stand and never in lower case
+        ("Tehran" only ever opens its sentences)."""
+        mid: dict[str, list[int]] = {}
+        lower: set[str] = set()
+        shown: dict[str, str] = {}
+        for pid in self._postings.passages_with(term)[:_PASSAGES_READ]:
+            text = self._data.passage(int(pid)).text
+            for match in _WORD.finditer(text):
+                written = _POSSESSIVE.sub("", match.group()).rstrip("'’-")
+                if self._tokenizer.word_terms(written) != (term,):
+                    continue
+                folded = fold(written)
+                capital = written[0].isupper()
+                if capital:
+                    shown.setdefault(folded, written)
+                else:
+                    lower.add(folded)
+                if _mid_sentence(text, match.start()):
+                    mid.setdefault(folded, [0, 0])[0 if capital else 1] += 1
+        names = [
+            w
+            for w in shown
+            if (w in mid and mid[w][0] > mid[w][1]) or (w not in lower and w not in mid)
+        ]
+        names.sort(key=lambda w: -mid.get(w, [0])[0])  # the most written first
+        return {w: shown[w] for w in names}
+
+
+def _mid_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` follows a word or a comma: a capital there marks a name."""
+    return (
+        start >= 2
+        and text[start - 1] == " "
+        and (text[start - 2].isalnum() or text[start - 2] in ",;")
+    )
+
+
+def names(data: IndexData, tokenizer: Tokenizer) -> Names:
+    """The names reader of ``data``, made on first use and kept with that build."""
+    return per_build(data, ("spelling", tokenizer.key), lambda: Names(data, tokenizer))
 
 
 def corrections(
     text: str,
     tokenizer: Tokenizer,
     table: SentenceTable,
+    written: Names,
     known_word: Callable[[str], bool],
 ) -> list[Correction]:
-    """The words of ``text`` read as typos, each with the word meant; ``known_word``
-    tells a real word (one the model knows whole)."""
+    """The words of ``text`` read as typos of a name, each with the name meant;
+    ``known_word`` tells a real word (one the model knows whole)."""
+    one_case = text.lower() == text or text.upper() == text
     out: list[Correction] = []
     seen: set[str] = set()
-    for word in tokenizer.words(text):
-        if word in seen or len(word) < MIN_CHARS or not word.isalpha():
+    for typed in _WORD.findall(text):
+        typed = _POSSESSIVE.sub("", typed)  # "Zelenksy's": the name is "Zelenksy"
+        words = tokenizer.words(typed)
+        if len(words) != 1 or typed in seen:
             continue
-        seen.add(word)
+        seen.add(typed)
+        word = words[0]
         (term,) = tokenizer.word_terms(word) or ("",)
-        if not term or term in table.index or known_word(word):
+        if len(word) < MIN_CHARS or not word.isalpha() or not term or term in table.index:
+            continue
+        if one_case and known_word(word):
+            continue
+        if not one_case and not typed[0].isupper():
             continue
         meant: dict[str, tuple[int, str]] = {}
         for edit in _one_edit(word):
             terms = tokenizer.word_terms(edit)
-            if len(terms) == 1 and terms[0] in table.index:
-                meant.setdefault(terms[0], (table.frequency(terms[0]), edit))
+            if len(terms) != 1 or terms[0] not in table.index:
+                continue
+            shown = written.as_name(terms[0], edit)
+            if shown is not None:
+                meant.setdefault(terms[0], (table.frequency(terms[0]), shown))
         if meant:
             best = max(meant, key=lambda t: (meant[t][0], t))
-            out.append(Correction(word, meant[best][1], term, best))
+            out.append(Correction(typed, meant[best][1], term, best))
     return out
 
 
 def corrected_text(text: str, fixes: list[Correction]) -> str:
-    """``text`` with each typo replaced by the word meant, capitalised as it was typed."""
+    """``text`` with each typo replaced by the name meant."""
     for fix in fixes:
-        text = _typed(fix).sub(lambda m, fix=fix: _as_typed(fix.word, m.group()), text)
+        text = re.sub(rf"\b{re.escape(fix.typed)}\b", fix.word, text)
     return text
-
-
-def read_as(text: str, fixes: list[Correction]) -> tuple[tuple[str, str], ...]:
-    """(word as typed in ``text``, word read), for telling the asker how it was read."""
-    pairs = []
-    for fix in fixes:
-        match = _typed(fix).search(text)
-        typed = match.group() if match else fix.typed
-        pairs.append((typed, _as_typed(fix.word, typed)))
-    return tuple(pairs)
-
-
-def _typed(fix: Correction) -> re.Pattern[str]:
-    return re.compile(rf"\b{re.escape(fix.typed)}\b", re.IGNORECASE)
-
-
-def _as_typed(word: str, typed: str) -> str:
-    """``word`` in the case ``typed`` was in: "ukraine" for "ukriane", "UKRAINE" for
-    "UKRIANE", "Ukraine" for "Ukriane"."""
-    if typed.isupper() and len(typed) > 1:
-        return word.upper()
-    return word.capitalize() if typed[:1].isupper() else word
 
 
 def _one_edit(word: str) -> Iterator[str]:
