@@ -114,6 +114,12 @@ _WORD = re.compile(r"[\w'’-]+")
 # How near a verb of saying its speaker is written: "Lavrov said", "said Peskov",
 # "Turkish President Recep Tayyip Erdogan told".
 _SPEAKER_BEFORE, _SPEAKER_AFTER = 4, 3
+# A quotation attributed to a pronoun: '"... terror?" he added.' names no one itself.
+_SAID_BY_PRONOUN = re.compile(
+    r"[\"”’']\s*,?\s*(?:he|she|they)\s+(?:said|added|stated|told|asked|wrote|continued|"
+    r"noted|warned|insisted|explained|stressed)\b",
+    re.I,
+)
 # Titles before a name, as their BM25 terms: not part of whom a question names.
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "madam", "mister"})
 # A place: a capitalised word after a preposition of place ("in Istanbul", "of Vladivostok").
@@ -157,6 +163,10 @@ def compose_answer(
     if looks_foreign(query, retrieval.table):
         # Matched only through its names, it would be answered with loosely related quotes.
         return _not_found(query, foreign=True)
+    if not query.terms:
+        # "why?", "and then?": nothing but question words, which only an earlier message
+        # could fill in ("why?" was answered with a five-character '"Why?').
+        return _not_found(query, foreign=False, named=False, follow_up=True)
     candidates = score_sentences(data, query, retrieval, settings, tokenizer)
     if not candidates:
         return _not_found(query, foreign=False, named=bool(_capitalised_names(query.text)))
@@ -170,11 +180,13 @@ def compose_answer(
     return _render(data, query.text, chosen, neighbour)
 
 
-def _not_found(query: Query, *, foreign: bool, named: bool = True) -> Answer:
+def _not_found(
+    query: Query, *, foreign: bool, named: bool = True, follow_up: bool = False
+) -> Answer:
     reason = NOT_FOUND
     if foreign:
         reason += " " + NOT_ENGLISH
-    elif _POINTS_BACK.search(query.text) and not named:
+    elif follow_up or (_POINTS_BACK.search(query.text) and not named):
         # Read as a follow-up, which the bot cannot see: say what it needs instead.
         reason += " " + STANDS_ALONE
     return Answer(query.text, False, NOT_FOUND, (), reason=reason)
@@ -530,11 +542,27 @@ def _lead_in_context(
     sentence stays where it is. A neighbour less than ``ratio`` as relevant as the
     sentence is left out (an unrelated quote beside a one-line answer), and so is a
     sentence before it that ends a quotation opened earlier: quoted without its opening,
-    the words read as the next sentence's speaker's.
+    the words read as the next sentence's speaker's. A lead whose quotation is "he said"
+    or "she added" comes with the sentence before it, whatever its relevance: it says who.
     """
     if not groups or limit <= 0:
         return groups, None
     lead = groups[0][0]
+    cited_alone = {g[0]: i for i, g in enumerate(groups) if len(g) == 1}
+    cited = {sid for g in groups for sid in g}
+
+    def quotable(n: int) -> bool:
+        return (
+            (n > lead or not _ends_a_quote_opened_before(data.sentence(n).text))
+            and (n not in cited or n in cited_alone)
+            and _adjacent(data, min(lead, n), max(lead, n))
+            and data.sentences[max(lead, n), 2] - data.sentences[min(lead, n), 1] <= limit
+        )
+
+    if _SAID_BY_PRONOUN.search(data.sentence(lead).text) and lead > 0 and quotable(lead - 1):
+        # '"How can we negotiate ...?" he added.': the sentence before says who "he" is,
+        # however little it shares with the question ("Who said ...?").
+        return _fold_in(groups, cited_alone, lead - 1), lead - 1
     relevance = {c.sid: c.relevance for c in candidates}
     similarity = {c.sid: c.similarity for c in candidates}
     floor = ratio * relevance[lead]
@@ -542,25 +570,27 @@ def _lead_in_context(
     # sentence around the lead: an unrelated neighbour (a Sumy air strike before "talks on
     # June 2", cosine 0.16 against 0.56) must also be near the question by itself.
     similarity_floor = ratio * similarity[lead] if ratio > 0 else -1.0  # 0: no floor
-    cited_alone = {g[0]: i for i, g in enumerate(groups) if len(g) == 1}
-    cited = {sid for g in groups for sid in g}
     options = [
         n
         for n in (lead - 1, lead + 1)
         if n in relevance
         and relevance[n] >= floor
         and similarity[n] >= similarity_floor
-        and (n > lead or not _ends_a_quote_opened_before(data.sentence(n).text))
-        and (n not in cited or n in cited_alone)
-        and _adjacent(data, min(lead, n), max(lead, n))
-        and data.sentences[max(lead, n), 2] - data.sentences[min(lead, n), 1] <= limit
+        and quotable(n)
     ]
     if not options:
         return groups, None
     neighbour = max(options, key=lambda n: relevance[n])
+    return _fold_in(groups, cited_alone, neighbour), neighbour
+
+
+def _fold_in(
+    groups: list[list[int]], cited_alone: dict[int, int], neighbour: int
+) -> list[list[int]]:
+    """``groups`` without the neighbour's own group, now that it is quoted with the lead."""
     if neighbour in cited_alone:
-        groups = [g for i, g in enumerate(groups) if i != cited_alone[neighbour]]
-    return groups, neighbour
+        return [g for i, g in enumerate(groups) if i != cited_alone[neighbour]]
+    return groups
 
 
 def _ends_a_quote_opened_before(text: str) -> bool:

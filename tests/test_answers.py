@@ -106,6 +106,9 @@ def test_only_a_question_in_another_language_is_told_the_articles_are_english(
         # Answered before, about whoever the best quote was about.
         ("Did she attend?", True),
         ("Why did he refuse?", True),
+        # Nothing but question words: "why?" was answered with a five-character '"Why?'.
+        ("why?", True),
+        ("and then?", True),
         ("What did Olaf Scholz say about his talks?", False),  # names someone: no hint
         ("How do I bake sourdough bread?", False),
     ],
@@ -399,6 +402,19 @@ def test_a_neighbour_far_from_the_question_by_itself_is_not_quoted(engine):
         engine, question, engine.settings.answer.lead_context_ratio
     )
     assert _lead_with_ratio(engine, question, 0.0).startswith("Earlier, Ukrainian authorities")
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ('Who said "How can we negotiate with those who rely on terror?"', "Putin"),
+        ("Who said the war was the most difficult?", "Trump"),
+    ],
+)
+def test_a_quotation_said_by_he_comes_with_the_sentence_that_names_him(engine, question, speaker):
+    # The lead was '"How can we ...?" he added.' alone: who "he" was, nobody could tell.
+    lead = engine.ask(question).citations[0].excerpt
+    assert speaker in lead.split('"')[0], lead
 
 
 def test_the_tail_of_a_quotation_is_not_quoted_without_its_speaker(engine):
