@@ -543,7 +543,9 @@ def _lead_in_context(
     sentence is left out (an unrelated quote beside a one-line answer), and so is a
     sentence before it that ends a quotation opened earlier: quoted without its opening,
     the words read as the next sentence's speaker's. A lead whose quotation is "he said"
-    or "she added" comes with the sentence before it, whatever its relevance: it says who.
+    or "she added", or that ends a quotation opened before it, comes with the sentence
+    before it, whatever its relevance: it says who, or what was said first; one that
+    leaves a quotation open comes with the sentence that closes it.
     """
     if not groups or limit <= 0:
         return groups, None
@@ -559,10 +561,16 @@ def _lead_in_context(
             and data.sentences[max(lead, n), 2] - data.sentences[min(lead, n), 1] <= limit
         )
 
-    if _SAID_BY_PRONOUN.search(data.sentence(lead).text) and lead > 0 and quotable(lead - 1):
+    lead_text = data.sentence(lead).text
+    needs_before = _SAID_BY_PRONOUN.search(lead_text) or _starts_inside_a_quote(lead_text)
+    if needs_before and lead > 0 and quotable(lead - 1):
         # '"How can we negotiate ...?" he added.': the sentence before says who "he" is,
-        # however little it shares with the question ("Who said ...?").
+        # however little it shares with the question ("Who said ...?"); and the tail of a
+        # quotation ('May they prosper!" Trump wrote') comes with its opening.
         return _fold_in(groups, cited_alone, lead - 1), lead - 1
+    if _leaves_a_quote_open(lead_text) and quotable(lead + 1):
+        # ... and a quotation the lead opens comes with the sentence that closes it.
+        return _fold_in(groups, cited_alone, lead + 1), lead + 1
     relevance = {c.sid: c.relevance for c in candidates}
     similarity = {c.sid: c.similarity for c in candidates}
     floor = ratio * relevance[lead]
@@ -600,6 +608,25 @@ def _ends_a_quote_opened_before(text: str) -> bool:
         return True
     # Straight quotes: an odd count that ends the sentence closes a quote opened before.
     return text.count('"') % 2 == 1 and text.rstrip().endswith('"')
+
+
+def _starts_inside_a_quote(text: str) -> bool:
+    """True when the first quotation mark of ``text`` closes a quotation, which an earlier
+    sentence opened ('May they prosper together!" Trump wrote ...')."""
+    opening, closing = text.find("“"), text.find("”")
+    if closing != -1 and (opening == -1 or closing < opening):
+        return True
+    first = text.find('"')
+    return text.count('"') % 2 == 1 and first > 0 and text[first - 1] in ".!?,…"
+
+
+def _leaves_a_quote_open(text: str) -> bool:
+    """True when ``text`` opens a quotation it does not close ('warned that “pressuring
+    Moscow is pointless.'), which a later sentence closes."""
+    if text.count("“") > text.count("”"):
+        return True
+    last = text.rfind('"')
+    return text.count('"') % 2 == 1 and (last == 0 or text[last - 1] not in ".!?,…")
 
 
 def _adjacent(data: IndexData, first: int, second: int) -> bool:

@@ -417,6 +417,24 @@ def test_a_quotation_said_by_he_comes_with_the_sentence_that_names_him(engine, q
     assert speaker in lead.split('"')[0], lead
 
 
+def test_a_quotation_is_quoted_whole_when_the_lead_holds_half_of_it(engine):
+    from index.answer import _leaves_a_quote_open, _starts_inside_a_quote
+
+    # The lead was the tail alone ('May they ... together!" Trump wrote ...') ...
+    lead = engine.ask("What did Trump write on social media?").citations[0].excerpt
+    assert lead.startswith("\"Looks like we've lost India and Russia"), lead
+    # ... or the opening alone ('warned that “pressuring Moscow is pointless.').
+    lead = engine.ask("What did Peskov say about the ceasefire proposal?").citations[0].excerpt
+    assert lead.endswith("we need to think it through.”"), lead
+    assert _starts_inside_a_quote('May they prosper!" Trump wrote in a post.')
+    assert _starts_inside_a_quote("be cut.” He left.")
+    assert not _starts_inside_a_quote('"We are ready," he said.')
+    assert _leaves_a_quote_open("He warned that “pressuring Moscow is pointless.")
+    assert _leaves_a_quote_open('"Looks like we lost India.')
+    assert not _leaves_a_quote_open('"We are ready," he said.')
+    assert not _leaves_a_quote_open("“It is spam,” he said.")
+
+
 def test_the_tail_of_a_quotation_is_not_quoted_without_its_speaker(engine):
     """ "Why? To have a delay ..." is Zelenskyy's; split after "Why?", its tail must not
     open an answer about Lavrov, where it would read as his."""
