@@ -121,6 +121,15 @@ HISTORY_FILE = "console_history"
 HISTORY_LINES = 1000
 
 
+def _forget_last_history_line() -> None:
+    """Drop the blank line readline just remembered: Up should bring back words."""
+    import readline
+
+    length = readline.get_current_history_length()
+    if length:
+        readline.remove_history_item(length - 1)
+
+
 def _save_history(path: Path) -> None:
     import readline
 
@@ -183,16 +192,28 @@ class Console:
                 self.say(reply + "\n")
 
     def _read_line(self, interactive: bool, edited: bool) -> str | None:
-        """The next line typed or piped in; None at the end of input."""
-        if edited:
-            try:
-                return input("> ")  # through readline: arrow keys, editing, history
-            except EOFError:
-                return None
-        if interactive:
-            self.stdout.write("> ")
-            self.stdout.flush()
-        return self.stdin.readline() or None
+        """The next line typed or piped in; None at the end of input.
+
+        At a terminal's prompt Ctrl-C drops the line being typed, as shells do; Ctrl-D
+        or /quit ends the console.
+        """
+        try:
+            if edited:
+                line = input("> ")  # through readline: arrow keys, editing, history
+                if not line.strip():
+                    _forget_last_history_line()
+                return line
+            if interactive:
+                self.stdout.write("> ")
+                self.stdout.flush()
+            return self.stdin.readline() or None
+        except EOFError:
+            return None
+        except KeyboardInterrupt:
+            if not interactive:
+                raise
+            self.stdout.write("\n")
+            return ""
 
     def _line_editing(self) -> Path | None:
         """Turn on line editing and history for a terminal; the history file, or None.

@@ -20,7 +20,8 @@ def outlet_date(outlet: str | None, published) -> str:
 def format_answer(answer: Answer) -> str:
     note = answer.read_as_note()
     if not answer.found:
-        return f"Not found: {answer.reason or answer.answer}" + (f" ({note})" if note else "")
+        text = f"Not found: {answer.reason or answer.answer}" + (f" ({note})" if note else "")
+        return textwrap.fill(text, WIDTH)
     lines = [f"({note})"] if note else []
     lines += [textwrap.fill(answer.answer, WIDTH), ""]
     for c in answer.citations:

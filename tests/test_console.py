@@ -7,6 +7,7 @@ site on 127.0.0.1 for ``/add URL``.
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
 import pty
@@ -14,6 +15,7 @@ import re
 import select
 import subprocess
 import sys
+import termios
 import time
 from dataclasses import replace
 
@@ -223,6 +225,13 @@ def test_counts_of_one_are_singular():
     assert [plural(n, "vote") for n in (0, 1, 2)] == ["0 votes", "1 vote", "2 votes"]
 
 
+def _own_terminal() -> None:
+    """In the child: make the pseudo-terminal its controlling terminal, as a terminal
+    window does, so Ctrl-C typed there interrupts it."""
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 def _chat_in_a_terminal(keys: list[str]) -> str:
     """``talkbot chat`` on a pseudo-terminal: each of ``keys`` typed at a "> " prompt.
 
@@ -233,6 +242,7 @@ def _chat_in_a_terminal(keys: list[str]) -> str:
     chat = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "--config", str(CONFIG), "chat"],
         stdin=child, stdout=child, stderr=child, cwd=ROOT, close_fds=True,
+        preexec_fn=_own_terminal,
     )  # fmt: skip
     os.close(child)
     out = b""
@@ -274,9 +284,12 @@ def served_copy(built_copy, embedder):
 
 def test_a_terminal_can_recall_earlier_lines_in_this_session_and_the_next(served_copy):
     up = "\x1b[A"  # the up-arrow key
-    out = _chat_in_a_terminal(["/sources\r", up + "\r"])
+    # Ctrl-C drops a half-typed line and keeps the console; a blank line is not kept in
+    # the history, so Up still brings back /sources.
+    out = _chat_in_a_terminal(["/sources\r", "what did\x03", "  \r", up + "\r"])
     assert out.count("5 articles indexed:") == 2, out  # the arrow brought /sources back
     assert "Unknown command" not in out and "[A" not in out
+    assert "Traceback" not in out and "Not found" not in out
 
     out = _chat_in_a_terminal([up + "\r"])  # a new session remembers the last one's lines
     assert out.count("5 articles indexed:") == 1, out
