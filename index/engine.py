@@ -24,7 +24,7 @@ from index.records import Answer, SearchHit, SourceInfo
 from index.search import Query, retrieve
 from index.sentence_table import sentence_table
 from index.settings import Settings
-from index.spelling import corrected_text, corrections, names
+from index.spelling import corrected_text, corrections
 from index.store import IndexData, IndexStore, load_current
 from index.timeline import Timeline, make_timeline, timeline_settings
 
@@ -108,9 +108,9 @@ class Engine:
         table = sentence_table(data, self.tokenizer)
         fixes = corrections(
             text,
+            data,
             self.tokenizer,
             table,
-            names(data, self.tokenizer),
             known_word=lambda w: self.embedder.count_tokens(w) == 1,
         )
         fixed = {f.typed_term: f.term for f in fixes}

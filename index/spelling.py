@@ -57,23 +57,27 @@ class Correction:
 
 
 class Names:
-    """How the articles write the words of a term, read from a few passages using it."""
+    """How the articles of one build write the words of a term, read from a few passages
+    using it, and remembered.
 
-    def __init__(self, data: IndexData, tokenizer: Tokenizer) -> None:
-        self._data = data
+    Kept with the build it reads (``names``), it holds no reference to it: the build is
+    passed in on each call, so a swapped-out index is freed as soon as nothing serves it
+    (a cycle through the build's own cache would outlive it, frozen by gc.freeze).
+    """
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
         self._tokenizer = tokenizer
-        self._postings = passage_bm25(data, tokenizer)
         self._variants = frozenset(tokenizer.variant_words())
         self._written: dict[str, dict[str, str]] = {}
 
-    def as_name(self, term: str, word: str) -> str | None:
+    def as_name(self, data: IndexData, term: str, word: str) -> str | None:
         """``word`` (folded) as the articles write it, if they write it as a name.
 
         A spelling search.aliases or search.synonyms lists ("zelensky") is the name's in
         whichever spelling the passages read use ("Zelenskyy").
         """
         if term not in self._written:
-            self._written[term] = self._names_of(term)
+            self._written[term] = self._names_of(data, term)
         written = self._written[term]
         if word in written:
             return written[word]
@@ -81,15 +85,16 @@ class Names:
             return next(iter(written.values()))
         return None
 
-    def _names_of(self, term: str) -> dict[str, str]:
+    def _names_of(self, data: IndexData, term: str) -> dict[str, str]:
         """The words of ``term`` the passages read write as names: capitalised mid-sentence
         more often than not, or capitalised wherever they stand and never in lower case
         ("Tehran" only ever opens its sentences)."""
         mid: dict[str, list[int]] = {}
         lower: set[str] = set()
         shown: dict[str, str] = {}
-        for pid in self._postings.passages_with(term)[:_PASSAGES_READ]:
-            text = self._data.passage(int(pid)).text
+        postings = passage_bm25(data, self._tokenizer)
+        for pid in postings.passages_with(term)[:_PASSAGES_READ]:
+            text = data.passage(int(pid)).text
             for match in _WORD.finditer(text):
                 written = _POSSESSIVE.sub("", match.group()).rstrip("'’-")
                 if self._tokenizer.word_terms(written) != (term,):
@@ -122,18 +127,19 @@ def _mid_sentence(text: str, start: int) -> bool:
 
 def names(data: IndexData, tokenizer: Tokenizer) -> Names:
     """The names reader of ``data``, made on first use and kept with that build."""
-    return per_build(data, ("spelling", tokenizer.key), lambda: Names(data, tokenizer))
+    return per_build(data, ("spelling", tokenizer.key), lambda: Names(tokenizer))
 
 
 def corrections(
     text: str,
+    data: IndexData,
     tokenizer: Tokenizer,
     table: SentenceTable,
-    written: Names,
     known_word: Callable[[str], bool],
 ) -> list[Correction]:
     """The words of ``text`` read as typos of a name, each with the name meant;
     ``known_word`` tells a real word (one the model knows whole)."""
+    written = names(data, tokenizer)
     one_case = text.lower() == text or text.upper() == text
     out: list[Correction] = []
     seen: set[str] = set()
@@ -156,7 +162,7 @@ def corrections(
             terms = tokenizer.word_terms(edit)
             if len(terms) != 1 or terms[0] not in table.index:
                 continue
-            shown = written.as_name(terms[0], edit)
+            shown = written.as_name(data, terms[0], edit)
             if shown is not None:
                 meant.setdefault(terms[0], (table.frequency(terms[0]), shown))
         if meant:
