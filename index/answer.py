@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.dates import find_dates
-from index.lexical import STOPWORDS, Tokenizer, fold
+from index.lexical import STOPWORDS, Tokenizer, fold, opens_no_sentence
 from index.records import Answer, Citation, Sentence
 from index.search import Query, Retrieval
 from index.sentence_table import SentenceTable
@@ -84,8 +84,8 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 _POSSESSIVE = re.compile(r"'s$")
 # A capitalised word that does not open the question: a name, a place, an organisation.
 _NAME = re.compile(r"(?<=[\w,;:] )[A-Z][\w'’-]*")
-# Any word that does not open a sentence, capitalised or not (how the articles write it).
-_MID_SENTENCE_WORD = re.compile(r"(?<=[\w,;] )[A-Za-z][\w'’-]*")
+# A word of a sentence, capitalised or not (how the articles write it).
+_SENTENCE_WORD = re.compile(r"[A-Za-z][\w'’-]*")
 # The one or two words between an auxiliary and a verb of saying or proposing, with no
 # article or possessive: whoever did it, by name ("what did olaf scholz say ...").
 _SPEAKER = re.compile(
@@ -384,7 +384,11 @@ def question_names(
     for c in candidates:
         if asked.isdisjoint(table.terms[c.sid]):
             continue
-        for word in _MID_SENTENCE_WORD.findall(data.sentence(c.sid).text):
+        text = data.sentence(c.sid).text
+        for match in _SENTENCE_WORD.finditer(text):
+            if not opens_no_sentence(text, match.start()):
+                continue
+            word = match.group()
             for t in tokenizer.word_terms(word):
                 if t in asked:
                     capitalised[t] = capitalised.get(t, 0) + (1 if word[0].isupper() else -1)

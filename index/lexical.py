@@ -44,6 +44,16 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
+def opens_no_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` follows a word or a comma and one space: it does not
+    open a sentence, so a capital there marks a name ("talks with Peskov")."""
+    return (
+        start >= 2
+        and text[start - 1] == " "
+        and (text[start - 2].isalnum() or text[start - 2] in "_,;")
+    )
+
+
 def fold_words(text: str) -> str:
     """``text`` as the tokenizer sees a word or phrase: folded words, space-separated."""
     return " ".join(_TOKEN.findall(fold(text)))

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from index.lexical import Tokenizer, fold
+from index.lexical import Tokenizer, fold, opens_no_sentence
 from index.sentence_table import SentenceTable, passage_bm25, per_build
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ class Names:
                     shown.setdefault(folded, written)
                 else:
                     lower.add(folded)
-                if _mid_sentence(text, match.start()):
+                if opens_no_sentence(text, match.start()):
                     mid.setdefault(folded, [0, 0])[0 if capital else 1] += 1
         names = [
             w
@@ -114,15 +114,6 @@ class Names:
         ]
         names.sort(key=lambda w: -mid.get(w, [0])[0])  # the most written first
         return {w: shown[w] for w in names}
-
-
-def _mid_sentence(text: str, start: int) -> bool:
-    """Whether the word at ``start`` follows a word or a comma: a capital there marks a name."""
-    return (
-        start >= 2
-        and text[start - 1] == " "
-        and (text[start - 2].isalnum() or text[start - 2] in ",;")
-    )
 
 
 def names(data: IndexData, tokenizer: Tokenizer) -> Names:
