@@ -149,7 +149,7 @@ def citation_field(
 def answer_embed(answer: Answer) -> discord.Embed:
     """The reply to a question: the answer with its [n] markers and a field per citation."""
     title = fit(one_line(answer.question), TITLE_LIMIT) or None
-    note = answer.read_as_note()
+    note = answer.footnote()
     if not answer.found:
         text = answer.reason or NOT_FOUND_TEXT
         embed = discord.Embed(
@@ -166,7 +166,8 @@ def answer_embed(answer: Answer) -> discord.Embed:
         for c in citations:
             name, value = citation_field(c, excerpt_limit, source_limit)
             embed.add_field(name=name, value=value, inline=False)
-        # The asker sees how a typo was read ("Read “Peskow” as “Peskov”.") with the rest.
+        # The asker sees how a typo was read ("Read “Peskow” as “Peskov”.") and how the
+        # answer was made ("4 events dated September 5.") with the rest.
         embed.set_footer(
             text=fit(f"{note} {ANSWER_FOOTER}" if note else ANSWER_FOOTER, FOOTER_LIMIT)
         )

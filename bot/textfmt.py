@@ -18,7 +18,7 @@ def outlet_date(outlet: str | None, published) -> str:
 
 
 def format_answer(answer: Answer) -> str:
-    note = answer.read_as_note()
+    note = answer.footnote()
     if not answer.found:
         text = f"Not found: {answer.reason or answer.answer}" + (f" ({note})" if note else "")
         return textwrap.fill(text, WIDTH)

@@ -19,20 +19,24 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from index.asked_date import AskedDate, asked_dates, asks_only_when, events_on
 from index.dates import find_dates
+from index.events import EventRecord
 from index.lexical import STOPWORDS, Tokenizer, fold, opens_no_sentence
 from index.records import Answer, Citation, Sentence
 from index.search import Query, Retrieval
 from index.sentence_table import SentenceTable
 from index.settings import AnswerSettings
 from index.store import IndexData
+from index.wording import plural
 
 NOT_FOUND = "The indexed articles don't answer that question."
 NOT_ENGLISH = "They are in English: if you asked in another language, try asking in English."
+ON_THE_TIMELINE = "the timeline lists the dates they do."
 STANDS_ALONE = (
     "Each question is read on its own: name who or what you mean, like "
     '"What did Zelenskyy say about the ceasefire?"'
@@ -163,6 +167,11 @@ def compose_answer(
     if looks_foreign(query, retrieval.table):
         # Matched only through its names, it would be answered with loosely related quotes.
         return _not_found(query, foreign=True)
+    dates = asked_dates(query.text)
+    if data.events is not None and asks_only_when(query.text, dates, tokenizer):
+        # "What happened on September 5?": nothing but the date to match, and the events
+        # dated at index time already say what happened then.
+        return _events_answer(data, query, dates, settings.max_sentences)
     if not query.terms:
         # "why?", "and then?": nothing but question words, which only an earlier message
         # could fill in ("why?" was answered with a five-character '"Why?').
@@ -190,6 +199,38 @@ def _not_found(
         # Read as a follow-up, which the bot cannot see: say what it needs instead.
         reason += " " + STANDS_ALONE
     return Answer(query.text, False, NOT_FOUND, (), reason=reason)
+
+
+def _events_answer(
+    data: IndexData, query: Query, dates: tuple[AskedDate, ...], limit: int
+) -> Answer:
+    """The events on the question's dates, each sentence cited with every article that
+    reports it; the most widely reported ``limit`` of them, in date order."""
+    events = events_on(data.events or (), dates)
+    label = " or ".join(d.label() for d in dates)
+    if not events:
+        reason = f"{NOT_FOUND} They report no event dated {label}; {ON_THE_TIMELINE}"
+        return Answer(query.text, False, NOT_FOUND, (), reason=reason)
+    shown = sorted(events, key=_event_standing)[:limit]
+    groups: list[list[int]] = []
+    cited: set[int] = set()
+    for event in sorted(shown, key=lambda e: e.sort_key):
+        group = [m.sid for m in event.mentions if m.sid not in cited]
+        if group:
+            groups.append(group)
+            cited.update(group)
+    answer = _render(data, query.text, groups)
+    note = f"{plural(len(events), 'event')} dated {label}"
+    if len(shown) < len(events):
+        bound = dates[0].timeline_range(events) if len(dates) == 1 else None
+        where = f"the timeline for {bound}" if bound else "the timeline"
+        note += f", the {len(shown)} most widely reported shown; {where} lists them all"
+    return replace(answer, note=note + ".")
+
+
+def _event_standing(event: EventRecord) -> tuple[int, int, int]:
+    # A day says more than a month; an event more outlets report is the likelier asked.
+    return (event.precision != "day", -len(event.mentions), event.mentions[0].sid)
 
 
 def looks_foreign(query: Query, table: SentenceTable) -> bool:
@@ -376,7 +417,13 @@ def question_names(
     articles still tell which of their words are names, and the question's wording tells
     the speaker ("what did olaf scholz say?"), whom the articles may never mention.
     """
-    words = _capitalised_names(query.text) + _SPEAKER.findall(query.text)
+    # "Sept" in "on Sept. 5" is a date, not a name the articles lack.
+    dated = [d.text for d in asked_dates(query.text)]
+    words = [
+        w
+        for w in _capitalised_names(query.text) + _SPEAKER.findall(query.text)
+        if not any(w in text for text in dated)
+    ]
     typo = dict(query.corrections)  # "Peskow" is Peskov, a name the index uses
     names = list(dict.fromkeys(typo.get(t, t) for t in _name_terms(words, tokenizer)))
     asked = set(query.terms) - set(names)

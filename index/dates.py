@@ -110,6 +110,8 @@ _MONTH_ABBR = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
     "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
+# Every name and abbreviation of a month, lower case, for readers of typed text.
+MONTH_WORDS = frozenset(_MONTHS) | frozenset(_MONTH_ABBR)
 _WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
     "friday": 4, "saturday": 5, "sunday": 6,

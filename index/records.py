@@ -103,6 +103,8 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     # (as typed, as read): words of the question read as typos ("Peskow", "Peskov")
     read_as: tuple[tuple[str, str], ...] = ()
+    # How the answer was made when not by ranking sentences ("4 events dated September 5.")
+    note: str | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -112,6 +114,7 @@ class Answer:
             "citations": [c.to_dict() for c in self.citations],
             "reason": self.reason,
             "read_as": [{"typed": typed, "read": read} for typed, read in self.read_as],
+            "note": self.note,
         }
 
     def read_as_note(self) -> str:
@@ -120,6 +123,11 @@ class Answer:
             return ""
         pairs = " and ".join(f"“{typed}” as “{read}”" for typed, read in self.read_as)
         return f"Read {pairs}."
+
+    def footnote(self) -> str:
+        """What the asker should know besides the answer: how typos were read, and how
+        the answer was made; "" when nothing."""
+        return " ".join(part for part in (self.read_as_note(), self.note) if part)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.render import (
+    ANSWER_FOOTER,
     DESCRIPTION_LIMIT,
     EMBED_TOTAL_LIMIT,
     FIELD_NAME_LIMIT,
@@ -124,6 +125,22 @@ def test_the_asker_is_told_how_a_typo_was_read(found: bool) -> None:
     embed = answer_embed(answer)
     assert embed.footer.text.startswith("Read “Peskow” as “Peskov” and “Lavorv” as “Lavrov”.")
     assert_within_limits(embed)
+
+
+def test_the_asker_is_told_how_an_answer_was_made() -> None:
+    answer = Answer(
+        "What happened in May?",
+        True,
+        "Talks. [1]",
+        (citation(1, "Talks."),),
+        read_as=(("Mya", "May"),),
+        note="6 events dated May, the 5 most widely reported shown; the timeline for "
+        "2025-05 lists them all.",
+    )
+    footer = answer_embed(answer).footer.text
+    assert footer.startswith("Read “Mya” as “May”. 6 events dated May, the 5 most widely")
+    assert footer.endswith(ANSWER_FOOTER)
+    assert_within_limits(answer_embed(answer))
 
 
 @settings(max_examples=40, deadline=None)

@@ -1,0 +1,115 @@
+"""The dates a question names, and the dated events that fall on them.
+
+"What happened on September 5?" holds no word an article's sentence could match
+but the date, and its cosine to any sentence is low: it was refused as not found while
+``/timeline`` listed four events that day. A question that asks only what happened on a
+day or in a month is answered from the events found at index time (``index.events``);
+a question that names a date beside its topic ("What did Trump say on September 5?")
+is answered as usual, and ``index.answer`` prefers the sentences dated that day.
+
+A date without a year matches that day or month in any year, as a reader means it:
+the articles report one season of talks. A relative date ("on Monday", "last week")
+would be read against today, not against the articles, so it is left out; so is a bare
+year, which holds too much to be one answer.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from index.dates import MONTH_WORDS, find_dates, format_date
+from index.events import EventRecord
+from index.lexical import Tokenizer
+
+# A leap year, so "February 29" reads; a date without a year is matched on month and day.
+_ANY_YEAR = datetime.date(2000, 6, 15)
+_WRITTEN_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# A month typed in lower case ("june 2", "in may") reads as the month when a number or a
+# date preposition stands beside it; the dates grammar wants it capitalised, because
+# "may" alone is the modal verb.
+_MONTH_WORD = re.compile(r"\b(" + "|".join(sorted(MONTH_WORDS)) + r")\b", re.I)
+_NUMBER_AFTER = re.compile(r"\.?,?\s*\d")
+_BEFORE = re.compile(r"(?:\d|\b(?:in|on|since|during|until|by|of|early|late|mid))\W{0,2}$", re.I)
+
+# What a question asks when it asks only about a date ("what happened on June 2?",
+# "any news from May 2025?"): nothing here names a topic.
+_ONLY_WHEN_WORDS = (
+    "happen happened happening happens occur occurred occurring take took taken place go "
+    "went going news event events day days anything notable important key main major "
+    "development developments significant new newsworthy"
+)
+
+
+@dataclass(frozen=True)
+class AskedDate:
+    """A day or a month a question names; ``year`` is None when none was written."""
+
+    text: str  # as the question writes it
+    month: int
+    day: int | None
+    year: int | None
+
+    def matches(self, event: EventRecord) -> bool:
+        """Whether ``event`` falls on this date (a month-precision event is no day's)."""
+        value = event.date
+        if self.year is not None and value.year != self.year or value.month != self.month:
+            return False
+        if event.precision == "day":
+            return self.day is None or value.day == self.day
+        return event.precision == "month" and self.day is None
+
+    def label(self) -> str:
+        """ "September 5", "May 2025", "June 2, 2025": how the reply names the date."""
+        month = datetime.date(2000, self.month, 1).strftime("%B")
+        if self.day is None:
+            return f"{month} {self.year}" if self.year else month
+        return f"{month} {self.day}, {self.year}" if self.year else f"{month} {self.day}"
+
+    def timeline_range(self, events: Iterable[EventRecord]) -> str | None:
+        """The ``/timeline since/until`` bound that lists this date's events, when one year
+        holds them all (``2025-09-05``, ``2025-05``)."""
+        years = {e.date.year for e in events}
+        if self.year is None and len(years) != 1:
+            return None
+        year = self.year or years.pop()
+        precision = "month" if self.day is None else "day"
+        return format_date(datetime.date(year, self.month, self.day or 1), precision)
+
+
+def asked_dates(question: str) -> tuple[AskedDate, ...]:
+    """The days and months ``question`` names, in order; no relative dates, no bare years."""
+    text = _MONTH_WORD.sub(lambda m: _month_cased(question, m), question)
+    found = []
+    for mention in find_dates(text, _ANY_YEAR):
+        if mention.relative or mention.precision == "year":
+            continue
+        written = _WRITTEN_YEAR.search(mention.text)
+        value = mention.value
+        day = value.day if mention.precision == "day" else None
+        year = int(written.group()) if written else None
+        found.append(AskedDate(question[mention.start : mention.end], value.month, day, year))
+    return tuple(found)
+
+
+def _month_cased(question: str, m: re.Match[str]) -> str:
+    beside_a_date = _NUMBER_AFTER.match(question, m.end()) or _BEFORE.search(question, 0, m.start())
+    return m.group().capitalize() if beside_a_date else m.group()
+
+
+def asks_only_when(question: str, dates: tuple[AskedDate, ...], tokenizer: Tokenizer) -> bool:
+    """Whether ``question`` asks what happened on its dates and about nothing else."""
+    if not dates:
+        return False
+    rest = question
+    for date in dates:
+        rest = rest.replace(date.text, " ")
+    generic = set(tokenizer.terms(_ONLY_WHEN_WORDS))
+    return not (set(tokenizer.terms(rest)) - generic)
+
+
+def events_on(events: Iterable[EventRecord], dates: tuple[AskedDate, ...]) -> list[EventRecord]:
+    """The events that fall on any of ``dates``, in date order."""
+    return sorted((e for e in events if any(d.matches(e) for d in dates)), key=lambda e: e.sort_key)

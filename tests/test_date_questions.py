@@ -1,0 +1,55 @@
+"""'What happened on September 5?' answered from the dated events, on the real seeds."""
+
+from __future__ import annotations
+
+from index.asked_date import asked_dates, events_on
+
+
+def _verbatim(engine, answer) -> None:
+    for citation in answer.citations:
+        article = engine.data.articles[engine.data.doc_index[citation.doc_id]]
+        assert article.text[citation.start : citation.end] == citation.excerpt
+
+
+def test_what_happened_on_a_day_quotes_that_days_events(engine):
+    answer = engine.ask("What happened on September 5?")
+    assert answer.found
+    _verbatim(engine, answer)
+    events = events_on(engine.data.events, asked_dates("September 5"))
+    assert len(events) >= 2  # Putin in Vladivostok, Trump at the Rose Garden, ...
+    spans = {
+        (engine.data.sentence(m.sid).doc_id, engine.data.sentence(m.sid).start)
+        for e in events
+        for m in e.mentions
+    }
+    assert all((c.doc_id, c.start) in spans for c in answer.citations), "only that day's events"
+    assert "Vladivostok" in answer.answer
+    assert answer.note == f"{len(events)} events dated September 5."
+    assert answer.note in answer.footnote()
+
+
+def test_a_month_shows_the_most_reported_events_and_points_at_the_timeline(engine):
+    answer = engine.ask("what happened in may 2025?")
+    assert answer.found
+    _verbatim(engine, answer)
+    events = events_on(engine.data.events, asked_dates("in May 2025"))
+    assert len(events) > 5
+    markers = answer.answer.count("[")
+    assert markers == len(answer.citations) >= 5
+    assert answer.note.startswith(f"{len(events)} events dated May 2025, the 5 most widely")
+    assert "the timeline for 2025-05 lists them all" in answer.note
+
+
+def test_a_day_with_no_event_is_not_found_and_says_so(engine):
+    answer = engine.ask("What happened on September 7?")
+    assert not answer.found
+    assert "no event dated September 7" in answer.reason
+    assert "timeline" in answer.reason
+
+
+def test_a_date_beside_a_topic_is_answered_as_a_question(engine):
+    # A month abbreviation is a date, not a name the articles lack.
+    answer = engine.ask("What did Trump say on Sept. 5?")
+    assert answer.found
+    assert answer.note is None
+    assert "Trump" in answer.answer and "September 5" in answer.answer
