@@ -41,6 +41,17 @@ STANDS_ALONE = (
     "Each question is read on its own: name who or what you mean, like "
     '"What did Zelenskyy say about the ceasefire?"'
 )
+# "hi", "thanks!", "hello bot": no question at all. Told what to ask, not "not found".
+_GREETING = re.compile(
+    r"^\W*(?:hi|hello|hey|hiya|howdy|yo|sup|gm|good (?:morning|afternoon|evening|day)|"
+    r"thanks?|thank you|thx|ty|cheers|ok|okay|cool|nice|test(?:ing)?|ping|help|bye)"
+    r"(?:\W+(?:there|all|everyone|folks|bot|talkbot|again|so much|a lot))*\W*$",
+    re.I,
+)
+ASK_ME = (
+    "Ask about the articles on the peace talks, like "
+    '"What did Zelenskyy say about the ceasefire?"; /help lists the commands.'
+)
 # Words that point back to an earlier message ("what did he say about it?").
 _POINTS_BACK = re.compile(r"\b(he|she|they|him|her|them|his|hers|their|theirs)\b", re.I)
 # ... and those that can only mean one person named earlier ("did she attend?"; "they"
@@ -164,6 +175,8 @@ def compose_answer(
     tokenizer: Tokenizer,
     settings: AnswerSettings,
 ) -> Answer:
+    if _GREETING.match(query.text):
+        return Answer(query.text, False, NOT_FOUND, (), reason=ASK_ME)
     if looks_foreign(query, retrieval.table):
         # Matched only through its names, it would be answered with loosely related quotes.
         return _not_found(query, foreign=True)

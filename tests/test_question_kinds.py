@@ -1,7 +1,10 @@
-"""'What happened on September 5?' answered from the dated events, on the real seeds."""
+"""Questions that are not topic questions: about a date alone, or no question at all."""
 
 from __future__ import annotations
 
+import pytest
+
+from index.answer import ASK_ME
 from index.asked_date import asked_dates, events_on
 
 
@@ -53,3 +56,16 @@ def test_a_date_beside_a_topic_is_answered_as_a_question(engine):
     assert answer.found
     assert answer.note is None
     assert "Trump" in answer.answer and "September 5" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "greeting", ["hi", "Hello bot!", "thanks so much", "good morning everyone"]
+)
+def test_a_greeting_is_told_what_to_ask(engine, greeting):
+    answer = engine.ask(greeting)
+    assert not answer.found
+    assert answer.reason == ASK_ME  # not "not found", nor "ask in English"
+
+
+def test_a_question_after_a_greeting_is_answered(engine):
+    assert engine.ask("Hi, what did Putin say about meeting in Moscow?").found
