@@ -96,7 +96,7 @@ _DIGITS = re.compile(r"\d[\d,.]*")
 # What a number measures when joined to it by a hyphen: "30-day", "19-kilometer".
 _UNIT = re.compile(r"-([A-Za-z]+)")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
-_POSSESSIVE = re.compile(r"'s$")
+_POSSESSIVE = re.compile(r"['’]s$")
 # A capitalised word that does not open the question: a name, a place, an organisation.
 _NAME = re.compile(r"(?<=[\w,;:] )[A-Z][\w'’-]*")
 # A word of a sentence, capitalised or not (how the articles write it).
@@ -115,6 +115,11 @@ _SPEAKER = re.compile(
 )
 # Whoever the question's source is: "according to X" (not "according to the coverage").
 _ACCORDING_TO = re.compile(r"\baccording to\s+((?!the\b)[a-z][\w-]*(?:\s+[a-z][\w-]*)?)", re.I)
+# What a question asking only for someone's words holds besides the name.
+_ONLY_WORDS_OF = (
+    "say said says tell told think thought claim claimed announce announced write wrote "
+    "post posted lately recently latest anything so far publicly"
+)
 # A verb that reports someone's words, as news writing uses them ("Tehran has denied").
 _SPEECH_VERB = re.compile(
     r"say|said|says|saying|state|stated|states|tell|told|tells|add|added|adds|claim\w*|"
@@ -284,6 +289,9 @@ def score_sentences(
     table = retrieval.table
     asks = asked_for(query.text)
     tokenizer = tokenizer or Tokenizer()
+    # "What did Putin say?" asks for Putin's words, not for what others said about him.
+    speakers = _asked_speakers(query, tokenizer)
+    words_of = speakers if _asks_only_words_of(query, speakers, tokenizer) else set()
     weights = {t: table.weight(t) for t in set(query.terms)}
     total = sum(weights.values())
     ranked = retrieval.passages[: settings.passages]
@@ -307,7 +315,9 @@ def score_sentences(
             lexical = (
                 float(retrieval.sentence_lexical[sid]) / top_lexical if top_lexical > 0 else 0.0
             )
-            typed = asks is not None and holds_asked(asks, data, sid, query, tokenizer)
+            typed = (asks is not None and holds_asked(asks, data, sid, query, tokenizer)) or (
+                bool(words_of) and _quotes(data, sid, words_of, tokenizer, strict=True)
+            )
             relevance = (
                 settings.w_answer_type * typed
                 + settings.w_similarity * similarity
@@ -385,19 +395,51 @@ def _speakers_quoted(
     sets it is False for nine questions, all unanswerable (Erdogan, Xi Jinping, Medinsky,
     Scholz, ...).
     """
+    speakers = _asked_speakers(query, tokenizer)
+    return not speakers or any(_quotes(data, c.sid, speakers, tokenizer) for c in candidates)
+
+
+def _asked_speakers(query: Query, tokenizer: Tokenizer) -> set[str]:
+    """The terms of whoever the question asks the words of ("what did Erdogan say",
+    "according to X"), typos read as the names meant."""
     typo = dict(query.corrections)
     asked = [*_SPEAKER.findall(query.text), *_ACCORDING_TO.findall(query.text)]
-    speakers = {typo.get(t, t) for t in _name_terms(asked, tokenizer)}
-    if not speakers:
-        return True
-    for c in candidates:
-        words = _WORD.findall(data.sentence(c.sid).text)
-        for i, word in enumerate(words):
-            if not _SPEECH_VERB.fullmatch(word):
-                continue
-            near = words[max(0, i - _SPEAKER_BEFORE) : i] + words[i + 1 : i + 1 + _SPEAKER_AFTER]
-            if any(speakers.intersection(tokenizer.word_terms(w)) for w in near):
-                return True
+    return {typo.get(t, t) for t in _name_terms(asked, tokenizer)}
+
+
+def _asks_only_words_of(query: Query, speakers: set[str], tokenizer: Tokenizer) -> bool:
+    """Whether the question asks for someone's words and nothing more ("What did Putin
+    say?", "what has peskov said lately"): any of their quotes answers it."""
+    rest = set(query.terms) - speakers - _words_of(tokenizer)
+    return bool(speakers) and not rest
+
+
+def _words_of(tokenizer: Tokenizer) -> frozenset[str]:
+    return frozenset(tokenizer.terms(_ONLY_WORDS_OF))
+
+
+def _quotes(
+    data: IndexData, sid: int, speakers: set[str], tokenizer: Tokenizer, *, strict: bool = False
+) -> bool:
+    """Whether sentence ``sid`` has one of ``speakers`` beside a verb of saying.
+
+    ``strict`` leaves out a possessive ("Putin's offer") and what follows "that" ("added
+    that Putin ..."), which name what was said rather than who said it. The not-found
+    rule reads loosely: "Putin said that Russia is willing to fight" answers why Russia
+    thinks it can keep fighting.
+    """
+    words = _WORD.findall(data.sentence(sid).text)
+    for i, word in enumerate(words):
+        if not _SPEECH_VERB.fullmatch(word):
+            continue
+        before = words[max(0, i - _SPEAKER_BEFORE) : i]
+        after = words[i + 1 : i + 1 + _SPEAKER_AFTER]
+        if strict:
+            after = after[: after.index("that")] if "that" in after else after
+            before = [w for w in before if not _POSSESSIVE.search(w)]
+            after = [w for w in after if not _POSSESSIVE.search(w)]
+        if any(speakers.intersection(tokenizer.word_terms(w)) for w in before + after):
+            return True
     return False
 
 

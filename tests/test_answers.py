@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -448,3 +449,21 @@ def test_the_tail_of_a_quotation_is_not_quoted_without_its_speaker(engine):
     assert not _ends_a_quote_opened_before('"Honestly, this document looks like spam," he said.')
     assert not _ends_a_quote_opened_before("“It is spam,” he said.")
     assert not _ends_a_quote_opened_before("Lavrov rejected the accusation.")
+
+
+# The name as the one speaking: before a verb of saying, or right after one ("said Putin").
+_SPEAKS = (
+    r"\b{name}\b(?!['’]s)(?:\W+\w+){{0,3}}?\W+"
+    r"(?:said|says|spoke|claimed|dismissed|expressed|accused|rejected|warned|stated|wrote)\b"
+    r"|\bsaid,?\s+{name}\b"
+)
+
+
+@pytest.mark.parametrize("name", ["Putin", "Trump", "Zelenskyy", "Lavrov", "Peskov"])
+def test_what_did_x_say_leads_with_x_speaking(engine, name):
+    # "What did Putin say?" led with Zelenskyy's words about "Putin's offer": a question
+    # asking only for someone's words prefers the sentences where they speak.
+    answer = engine.ask(f"What did {name} say?")
+    assert answer.found
+    lead = answer.citations[0].excerpt
+    assert re.search(_SPEAKS.format(name=name), lead), lead
