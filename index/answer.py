@@ -101,12 +101,12 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _NAME = re.compile(r"(?<=[\w,;:] )[A-Z][\w'’-]*")
 # A word of a sentence, capitalised or not (how the articles write it).
 _SENTENCE_WORD = re.compile(r"[A-Za-z][\w'’-]*")
-# The one or two words between an auxiliary and a verb of saying or proposing, with no
+# The one to three words between an auxiliary and a verb of saying or proposing, with no
 # article or possessive: whoever did it, by name ("what did olaf scholz say ...").
 _SPEAKER = re.compile(
     r"\b(?:did|does|do|has|have|had|will|would|is|was)\s+"
     r"((?!(?:the|a|an|his|her|their|its|they|he|she|it|we|you|i)\b)[a-z][\w-]*"
-    r"(?:\s+[a-z][\w-]*)?)\s+"
+    r"(?:\s+[a-z][\w-]*){0,2})\s+"
     r"(?:say|said|tell|told|think|thought|claim|claimed|want|wanted|propose|proposed|"
     r"announce|announced|suggest|suggested|call|called|warn|warned|demand|demanded|"
     r"offer|offered|reply|replied|respond|responded|argue|argued|insist|insisted|"

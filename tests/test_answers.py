@@ -181,6 +181,9 @@ def test_a_question_typed_in_lower_case_about_what_the_articles_report_is_answer
         "What did Erdogan say about hosting the talks in Istanbul?",
         "What did Xi Jinping say to Putin at the SCO summit?",
         "what did medinsky tell reporters after the june 2 round?",
+        # Three words between "did" and "say": read as a speaker since Kim Jong Un.
+        "What did Kim Jong Un say?",
+        "what did kim jong un say",
     ],
 )
 def test_what_someone_the_articles_never_quote_said_is_not_found(engine, question):
