@@ -189,7 +189,9 @@ def compose_answer(
     if data.events is not None and asks_only_when(query.text, dates, tokenizer):
         # "What happened on September 5?": nothing but the date to match, and the events
         # dated at index time already say what happened then.
-        return _events_answer(data, query, dates, settings.max_sentences)
+        return _events_answer(
+            data, query, dates, settings.max_sentences, settings.lead_context_chars
+        )
     if not query.terms:
         # "why?", "and then?": nothing but question words, which only an earlier message
         # could fill in ("why?" was answered with a five-character '"Why?').
@@ -204,7 +206,7 @@ def compose_answer(
     chosen, neighbour = _lead_in_context(
         data, candidates, chosen, settings.lead_context_chars, settings.lead_context_ratio
     )
-    return _render(data, query.text, chosen, neighbour)
+    return _render(data, query.text, chosen, {} if neighbour is None else {chosen[0][0]: neighbour})
 
 
 def _not_found(
@@ -220,10 +222,11 @@ def _not_found(
 
 
 def _events_answer(
-    data: IndexData, query: Query, dates: tuple[AskedDate, ...], limit: int
+    data: IndexData, query: Query, dates: tuple[AskedDate, ...], limit: int, limit_chars: int
 ) -> Answer:
     """The events on the question's dates, each sentence cited with every article that
-    reports it; the most widely reported ``limit`` of them, in date order."""
+    reports it; the most widely reported ``limit`` of them, in date order. A quotation
+    split over two sentences is quoted whole when the two fit in ``limit_chars``."""
     events = events_on(data.events or (), dates)
     label = " or ".join(d.label() for d in dates)
     if not events:
@@ -237,13 +240,38 @@ def _events_answer(
         if group:
             groups.append(group)
             cited.update(group)
-    answer = _render(data, query.text, groups)
+    whole = {
+        sid: n
+        for g in groups
+        for sid in g
+        if (n := _rest_of_quotation(data, sid, limit_chars)) is not None
+    }
+    answer = _render(data, query.text, groups, whole)
     note = f"{plural(len(events), 'event')} dated {label}"
     if len(shown) < len(events):
         bound = dates[0].timeline_range(events) if len(dates) == 1 else None
         where = f"the timeline for {bound}" if bound else "the timeline"
         note += f", the {len(shown)} most widely reported shown; {where} lists them all"
     return replace(answer, note=note + ".")
+
+
+def _rest_of_quotation(data: IndexData, sid: int, limit: int) -> int | None:
+    """The sentence beside ``sid`` that its quotation needs: the one before a "he said"
+    or a quotation's tail ('May they prosper!" Trump wrote'), or the one after a
+    quotation left open; None when it stands alone or the two exceed ``limit`` chars."""
+    text = data.sentence(sid).text
+    if _SAID_BY_PRONOUN.search(text) or _starts_inside_a_quote(text):
+        other = sid - 1
+    elif _leaves_a_quote_open(text):
+        other = sid + 1
+    else:
+        return None
+    if not 0 <= other < len(data.sentences):
+        return None
+    first, last = min(sid, other), max(sid, other)
+    if not _adjacent(data, first, last):
+        return None
+    return other if data.sentences[last, 2] - data.sentences[first, 1] <= limit else None
 
 
 def _event_standing(event: EventRecord) -> tuple[int, int, int]:
@@ -744,15 +772,18 @@ def _adjacent(data: IndexData, first: int, second: int) -> bool:
 
 
 def _render(
-    data: IndexData, question: str, groups: list[list[int]], neighbour: int | None = None
+    data: IndexData, question: str, groups: list[list[int]], quoted_with: dict[int, int]
 ) -> Answer:
+    """The answer text and its citations; ``quoted_with`` maps a sentence to the
+    neighbour its excerpt includes."""
     citations: list[Citation] = []
     parts: list[str] = []
     for group in groups:
         markers = ""
         for sid in group:
             sentence = data.sentence(sid)
-            if sid == groups[0][0] and neighbour is not None:
+            neighbour = quoted_with.get(sid)
+            if neighbour is not None:
                 sentence = _span(data, min(sid, neighbour), max(sid, neighbour))
             article = data.article_of_sentence(sid)
             n = len(citations) + 1
