@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from index.asked_date import AskedDate, asked_dates, asks_only_when, events_on
+from index.asked_date import AskedDate, asked_dates, asks_only_when, events_note, events_on
 from index.dates import find_dates
 from index.events import EventRecord
 from index.lexical import STOPWORDS, Tokenizer, fold, opens_no_sentence
@@ -32,7 +32,6 @@ from index.search import Query, Retrieval
 from index.sentence_table import SentenceTable
 from index.settings import AnswerSettings
 from index.store import IndexData
-from index.wording import plural
 
 NOT_FOUND = "The indexed articles don't answer that question."
 NOT_ENGLISH = "They are in English: if you asked in another language, try asking in English."
@@ -185,8 +184,9 @@ def compose_answer(
     if looks_foreign(query, retrieval.table):
         # Matched only through its names, it would be answered with loosely related quotes.
         return _not_found(query, foreign=True)
-    dates = asked_dates(query.text)
-    if data.events is not None and asks_only_when(query.text, dates, tokenizer):
+    as_read = query.as_read or query.text  # "what happened on septmber 5"
+    dates = asked_dates(as_read)
+    if data.events is not None and asks_only_when(as_read, dates, tokenizer):
         # "What happened on September 5?": nothing but the date to match, and the events
         # dated at index time already say what happened then.
         return _events_answer(
@@ -247,12 +247,7 @@ def _events_answer(
         if (n := _rest_of_quotation(data, sid, limit_chars)) is not None
     }
     answer = _render(data, query.text, groups, whole)
-    note = f"{plural(len(events), 'event')} dated {label}"
-    if len(shown) < len(events):
-        bound = dates[0].timeline_range(events) if len(dates) == 1 else None
-        where = f"the timeline for {bound}" if bound else "the timeline"
-        note += f", the {len(shown)} most widely reported shown; {where} lists them all"
-    return replace(answer, note=note + ".")
+    return replace(answer, note=events_note(events, len(shown), dates))
 
 
 def _rest_of_quotation(data: IndexData, sid: int, limit: int) -> int | None:

@@ -9,8 +9,9 @@ is answered as usual, and ``index.answer`` prefers the sentences dated that day.
 
 A date without a year matches that day or month in any year, as a reader means it:
 the articles report one season of talks. A relative date ("on Monday", "last week")
-would be read against today, not against the articles, so it is left out; so is a bare
-year, which holds too much to be one answer.
+would be read against today, not against the articles, so it is left out. A year
+("what happened in 2025") is answered like a month, with its most widely reported
+events and the timeline's range for the rest.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from index.dates import MONTH_WORDS, find_dates, format_date
+from index.dates import DATE_PREPOSITIONS, MONTH_WORDS, find_dates, format_date
 from index.events import EventRecord
 from index.lexical import Tokenizer
+from index.wording import plural
 
 # A leap year, so "February 29" reads; a date without a year is matched on month and day.
 _ANY_YEAR = datetime.date(2000, 6, 15)
@@ -32,14 +34,14 @@ _WRITTEN_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # "may" alone is the modal verb.
 _MONTH_WORD = re.compile(r"\b(" + "|".join(sorted(MONTH_WORDS)) + r")\b", re.I)
 _NUMBER_AFTER = re.compile(r"\.?,?\s*\d")
-_BEFORE = re.compile(r"(?:\d|\b(?:in|on|since|during|until|by|of|early|late|mid))\W{0,2}$", re.I)
+_BEFORE = re.compile(r"(?:\d|\b(?:" + "|".join(sorted(DATE_PREPOSITIONS)) + r"))\W{0,2}$", re.I)
 
 # What a question asks when it asks only about a date ("what happened on June 2?",
 # "any news from May 2025?"): nothing here names a topic.
 _ONLY_WHEN_WORDS = (
     "happen happened happening happens occur occurred occurring take took taken place go "
     "went going news event events day days anything notable important key main major "
-    "development developments significant new newsworthy"
+    "development developments significant new newsworthy happend hapened"
 )
 
 
@@ -48,21 +50,27 @@ class AskedDate:
     """A day or a month a question names; ``year`` is None when none was written."""
 
     text: str  # as the question writes it
-    month: int
+    month: int | None  # None: the whole year
     day: int | None
     year: int | None
 
     def matches(self, event: EventRecord) -> bool:
         """Whether ``event`` falls on this date (a month-precision event is no day's)."""
         value = event.date
-        if self.year is not None and value.year != self.year or value.month != self.month:
+        if self.year is not None and value.year != self.year:
+            return False
+        if self.month is None:
+            return True
+        if value.month != self.month or event.precision == "year":
             return False
         if event.precision == "day":
             return self.day is None or value.day == self.day
-        return event.precision == "month" and self.day is None
+        return self.day is None
 
     def label(self) -> str:
-        """ "September 5", "May 2025", "June 2, 2025": how the reply names the date."""
+        """ "September 5", "May 2025", "June 2, 2025", "2025": how the reply names it."""
+        if self.month is None:
+            return str(self.year)
         month = datetime.date(2000, self.month, 1).strftime("%B")
         if self.day is None:
             return f"{month} {self.year}" if self.year else month
@@ -75,22 +83,25 @@ class AskedDate:
         if self.year is None and len(years) != 1:
             return None
         year = self.year or years.pop()
+        if self.month is None:
+            return str(year)
         precision = "month" if self.day is None else "day"
         return format_date(datetime.date(year, self.month, self.day or 1), precision)
 
 
 def asked_dates(question: str) -> tuple[AskedDate, ...]:
-    """The days and months ``question`` names, in order; no relative dates, no bare years."""
+    """The days, months and years ``question`` names, in order; no relative dates."""
     text = _MONTH_WORD.sub(lambda m: _month_cased(question, m), question)
     found = []
     for mention in find_dates(text, _ANY_YEAR):
-        if mention.relative or mention.precision == "year":
+        if mention.relative:
             continue
         written = _WRITTEN_YEAR.search(mention.text)
         value = mention.value
+        month = None if mention.precision == "year" else value.month
         day = value.day if mention.precision == "day" else None
         year = int(written.group()) if written else None
-        found.append(AskedDate(question[mention.start : mention.end], value.month, day, year))
+        found.append(AskedDate(question[mention.start : mention.end], month, day, year))
     return tuple(found)
 
 
@@ -113,3 +124,19 @@ def asks_only_when(question: str, dates: tuple[AskedDate, ...], tokenizer: Token
 def events_on(events: Iterable[EventRecord], dates: tuple[AskedDate, ...]) -> list[EventRecord]:
     """The events that fall on any of ``dates``, in date order."""
     return sorted((e for e in events if any(d.matches(e) for d in dates)), key=lambda e: e.sort_key)
+
+
+def events_note(events: list[EventRecord], shown: int, dates: tuple[AskedDate, ...]) -> str:
+    """What the reply says of how it was made: "4 events dated September 5.", with the
+    years when a date without one spans several, and where the rest are when not all
+    are shown."""
+    note = f"{plural(len(events), 'event')} dated {' or '.join(d.label() for d in dates)}"
+    years = sorted({e.date.year for e in events})
+    if len(years) > 1 and all(d.year is None for d in dates):
+        # "October" of 2022 (the Kerch Bridge) and of 2025 are different Octobers.
+        note += " in " + " and ".join([", ".join(map(str, years[:-1])), str(years[-1])])
+    if shown < len(events):
+        bound = dates[0].timeline_range(events) if len(dates) == 1 else None
+        where = f"the timeline for {bound}" if bound else "the timeline"
+        note += f", the {shown} most widely reported shown; {where} lists them all"
+    return note + "."

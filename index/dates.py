@@ -197,6 +197,7 @@ _DATE_PREPS = _wordset(
     "in since until till by from of during before after through throughout between "
     "early late mid around circa"
 )
+DATE_PREPOSITIONS = _DATE_PREPS
 # Words that also introduce a year: "the 2022 draft agreement", "Moscow's 2022 invasion".
 _YEAR_PREPS = _DATE_PREPS | _wordset("the year spring summer autumn fall winter")
 # Only continue a list or range of dates: "in 2022 and 2023", "from 2014 to 2022".

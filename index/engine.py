@@ -114,11 +114,12 @@ class Engine:
             known_word=lambda w: self.embedder.count_tokens(w) == 1,
         )
         fixed = {f.typed_term: f.term for f in fixes}
+        as_read = corrected_text(text, fixes) if fixes else None
         # The model reads the names meant too: "Ukriane" is far from "Ukraine" to it.
-        vector = self.embedder.encode_query(corrected_text(text, fixes) if fixes else text)
+        vector = self.embedder.encode_query(as_read or text)
         terms = tuple(fixed.get(t, t) for t in self.tokenizer.terms(text))
         read_as = tuple((f.typed, f.word) for f in fixes)
-        return Query(text, vector, terms, tuple(fixed.items()), read_as)
+        return Query(text, vector, terms, tuple(fixed.items()), read_as, as_read)
 
     def ask(self, question: str) -> Answer:
         """A verbatim, cited answer, or found=False with the reason."""

@@ -40,6 +40,7 @@ class Query:
     # (typed term, index term) for each word read as a typo (index.spelling)
     corrections: tuple[tuple[str, str], ...] = ()
     read_as: tuple[tuple[str, str], ...] = ()  # the same words as typed and as read
+    as_read: str | None = None  # the question with those words read; None: as typed
 
 
 @dataclass(frozen=True)

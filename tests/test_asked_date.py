@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from index.asked_date import AskedDate, asked_dates, asks_only_when, events_on
+from index.asked_date import AskedDate, asked_dates, asks_only_when, events_note, events_on
 from index.dates import format_date
 from index.events import DatedSentence, EventRecord
 from index.lexical import Tokenizer
@@ -27,11 +27,13 @@ def _event(value: str, precision: str = "day", sid: int = 0) -> EventRecord:
         ("any news from may 2025", [("may 2025", 5, None, 2025)]),
         ("What happened in May?", [("May", 5, None, None)]),
         ("what happened on 5 September 2025", [("5 September 2025", 9, 5, 2025)]),
-        # Not dates: the modal verb, a name, a weekday read against today, a bare year.
+        ("any news from september", [("september", 9, None, None)]),
+        ("what happened in 2022", [("2022", None, None, 2022)]),
+        # Not dates: the modal verb, a name, a weekday read against today, a count.
         ("May they meet in Istanbul?", []),
         ("What did Theresa May say?", []),
         ("what happened on Monday", []),
-        ("what happened in 2022", []),
+        ("did 2000 troops arrive?", []),
     ],
 )
 def test_asked_dates(question, expected):
@@ -66,6 +68,27 @@ def test_a_date_matches_its_day_or_month_in_any_year_unless_one_is_written():
     assert may_2025.matches(_event("2025-05-01", "month"))
     assert not may_2025.matches(_event("2024-05-12"))
     assert not may_2025.matches(_event("2025-01-01", "year"))
+
+
+def test_a_year_matches_every_event_in_it():
+    year = AskedDate("2025", None, None, 2025)
+    assert year.matches(_event("2025-06-02")) and year.matches(_event("2025-01-01", "year"))
+    assert not year.matches(_event("2024-06-02"))
+    assert year.label() == "2025" and year.timeline_range([_event("2025-06-02")]) == "2025"
+
+
+def test_the_note_says_how_many_events_which_years_and_where_the_rest_are():
+    sept5 = AskedDate("September 5", 9, 5, None)
+    assert events_note([_event("2025-09-05")] * 4, 4, (sept5,)) == "4 events dated September 5."
+    october = AskedDate("october", 10, None, None)
+    two_years = [_event("2022-10-08"), _event("2025-10-01", "month")]
+    assert events_note(two_years, 2, (october,)) == "2 events dated October in 2022 and 2025."
+    may = AskedDate("May 2025", 5, None, 2025)
+    many = [_event(f"2025-05-{day:02d}") for day in range(10, 16)]
+    assert events_note(many, 5, (may,)) == (
+        "6 events dated May 2025, the 5 most widely reported shown; "
+        "the timeline for 2025-05 lists them all."
+    )
 
 
 def test_events_on_keeps_date_order_and_names_the_timeline_range():

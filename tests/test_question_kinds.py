@@ -44,6 +44,21 @@ def test_a_month_shows_the_most_reported_events_and_points_at_the_timeline(engin
     assert "the timeline for 2025-05 lists them all" in answer.note
 
 
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("any news from september", "dated September"),
+        ("what happened in 2025", "dated 2025"),
+        ("what happend on septmber 5", "dated September 5"),  # two typos, one a month's
+    ],
+)
+def test_date_questions_as_people_type_them(engine, question, label):
+    answer = engine.ask(question)
+    assert answer.found, question
+    assert label in answer.note
+    _verbatim(engine, answer)
+
+
 def test_a_day_with_no_event_is_not_found_and_says_so(engine):
     answer = engine.ask("What happened on September 7?")
     assert not answer.found
