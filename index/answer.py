@@ -201,7 +201,12 @@ def compose_answer(
         return _not_found(query, foreign=False, named=bool(_capitalised_names(query.text)))
     signals = evidence_signals(data, query, retrieval, candidates, tokenizer, settings)
     if signals.unnamed_person or signals.score < settings.nf_threshold:
-        return _not_found(query, foreign=False, named=bool(signals.names))
+        detail = (
+            None
+            if signals.unnamed_person
+            else _who_is_missing(query, signals, retrieval, tokenizer)
+        )
+        return _not_found(query, foreign=False, named=bool(signals.names), detail=detail)
     chosen = _select(data, candidates, settings)
     chosen, neighbour = _lead_in_context(
         data, candidates, chosen, settings.lead_context_chars, settings.lead_context_ratio
@@ -210,7 +215,12 @@ def compose_answer(
 
 
 def _not_found(
-    query: Query, *, foreign: bool, named: bool = True, follow_up: bool = False
+    query: Query,
+    *,
+    foreign: bool,
+    named: bool = True,
+    follow_up: bool = False,
+    detail: str | None = None,
 ) -> Answer:
     reason = NOT_FOUND
     if foreign:
@@ -218,7 +228,35 @@ def _not_found(
     elif follow_up or (_POINTS_BACK.search(query.text) and not named):
         # Read as a follow-up, which the bot cannot see: say what it needs instead.
         reason += " " + STANDS_ALONE
+    elif detail:
+        reason += " " + detail
     return Answer(query.text, False, NOT_FOUND, (), reason=reason)
+
+
+def _who_is_missing(
+    query: Query, signals: Signals, retrieval: Retrieval, tokenizer: Tokenizer
+) -> str | None:
+    """Why, when it is a person or thing: "They never mention Scholz." or "They mention
+    Erdogan but never quote him or her." Said only when it is so by the signal's
+    definition (a name the index never uses; no candidate sentence has the speaker
+    beside a verb of saying)."""
+    text = query.as_read or query.text
+    if signals.unknown_names:
+        table = retrieval.table
+        unknown = {t for t in signals.names if t not in table.idf}
+        words = [w for w in _WORD.findall(text) if unknown.intersection(tokenizer.word_terms(w))]
+        if words:
+            return f"They never mention {_as_name(' '.join(dict.fromkeys(words)))}."
+    if signals.unquoted_speaker:
+        asked = [*_SPEAKER.findall(text), *_ACCORDING_TO.findall(text)]
+        if asked:
+            return f"They mention {_as_name(asked[0])} but never quote them."
+    return None
+
+
+def _as_name(words: str) -> str:
+    # Typed in lower case ("what did erdogan say"), a name is still shown as one.
+    return words if any(c.isupper() for c in words) else words.title()
 
 
 def _events_answer(

@@ -470,3 +470,17 @@ def test_what_did_x_say_leads_with_x_speaking(engine, name):
     assert answer.found
     lead = answer.citations[0].excerpt
     assert re.search(_SPEAKS.format(name=name), lead), lead
+
+
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
+        ("What did Olaf Scholz say about the Istanbul talks?", "They never mention Olaf Scholz."),
+        ("what did erdogan say about hosting the talks?", "They mention Erdogan but never quote"),
+        ("What did Kim Jong Un say?", "They mention Kim Jong Un but never quote them."),
+    ],
+)
+def test_not_found_says_who_is_missing(engine, question, detail):
+    answer = engine.ask(question)
+    assert not answer.found
+    assert detail in answer.reason
