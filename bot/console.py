@@ -240,6 +240,7 @@ class Console:
         name, arg = "ask", line
         if line.startswith("/"):
             name, _, arg = line[1:].partition(" ")
+            name = name.lower()  # "/Ask" from a phone's auto-capitalisation is /ask
             if name not in self.commands:
                 return f"Unknown command /{name}. Type /help for the list."
             if name in NO_ARGUMENTS and arg.strip():

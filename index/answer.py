@@ -47,6 +47,13 @@ _GREETING = re.compile(
     r"(?:\W+(?:there|all|everyone|folks|bot|talkbot|again|so much|a lot))*\W*$",
     re.I,
 )
+# "how do I use this?", "what can you do?": about the bot, which /help answers.
+_ABOUT_THE_BOT = re.compile(
+    r"^\W*(?:how (?:do|can|should) (?:i|we|you) (?:use|ask) (?:this|you|it|the bot|talkbot)"
+    r"|what (?:can|do) you do|who are you|what are you|what is (?:this|talkbot)(?: bot)?"
+    r"|(?:list|show)(?: me)? (?:the )?commands|commands|help me)\W*$",
+    re.I,
+)
 ASK_ME = (
     "Ask about the articles on the peace talks, like "
     '"What did Zelenskyy say about the ceasefire?"; /help lists the commands.'
@@ -179,7 +186,7 @@ def compose_answer(
     tokenizer: Tokenizer,
     settings: AnswerSettings,
 ) -> Answer:
-    if _GREETING.match(query.text):
+    if _GREETING.match(query.text) or _ABOUT_THE_BOT.match(query.text):
         return Answer(query.text, False, NOT_FOUND, (), reason=ASK_ME)
     if looks_foreign(query, retrieval.table):
         # Matched only through its names, it would be answered with loosely related quotes.

@@ -48,7 +48,9 @@ def _normalized(text: str, max_chars: int, what: str, example: str, verb: str) -
     # ``what`` names the input in messages: a timeline topic is not "the question".
     if not isinstance(text, str):
         raise QuestionError(f"the {what} must be text")
-    cleaned = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    # NFKC, not NFC: "ｗｈａｔ ｄｉｄ ｐｕｔｉｎ ｓａｙ" (fullwidth, as some keyboards type) and
+    # ligatures read as the letters they show; the articles' text is never changed.
+    cleaned = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     cleaned = "".join(c if c.isprintable() or c.isspace() else " " for c in cleaned)
     cleaned = _SPACE.sub(" ", cleaned).strip()
     if not cleaned:

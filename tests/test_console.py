@@ -191,6 +191,11 @@ def test_bare_help_and_sources_are_the_commands(console):
     # Only the whole line counts: a question that contains the word is still a question.
     assert console.handle("/quitter") == "Unknown command /quitter. Type /help for the list."
     assert console.handle("which sources quote Lavrov?") != console.handle("/sources")
+    # A phone capitalises the first letter: "/Ask" and "/HELP" are the commands.
+    assert console.handle("/HELP") == HELP
+    assert console.handle("/Ask What did Lavrov say?") == console.handle(
+        "/ask What did Lavrov say?"
+    )
 
 
 def test_ctrl_d_at_the_prompt_ends_the_prompt_line(console):

@@ -75,7 +75,15 @@ def test_a_date_beside_a_topic_is_answered_as_a_question(engine):
 
 
 @pytest.mark.parametrize(
-    "greeting", ["hi", "Hello bot!", "thanks so much", "good morning everyone"]
+    "greeting",
+    [
+        "hi",
+        "Hello bot!",
+        "thanks so much",
+        "good morning everyone",
+        "how do I use this?",
+        "what can you do",
+    ],
 )
 def test_a_greeting_is_told_what_to_ask(engine, greeting):
     answer = engine.ask(greeting)

@@ -132,6 +132,9 @@ def test_hostile_questions_get_answers_or_clear_refusals(engine):
             assert article.text[citation.start : citation.end] == citation.excerpt
         assert "@everyone" not in answer.answer and "evil.example" not in answer.answer
     assert engine.ask("\u200b".join("What did Lavrov say")).found
+    # Fullwidth letters, as some keyboards type them, read as the letters they show.
+    fullwidth = engine.ask("ｗｈａｔ ｄｉｄ ｌａｖｒｏｖ ｓａｙ")
+    assert fullwidth.found and fullwidth.question == "what did lavrov say"
 
 
 def test_missing_model_folder_is_one_clear_line(tmp_path):
