@@ -27,6 +27,14 @@ from index.asked_date import AskedDate, asked_dates, asks_only_when, events_note
 from index.dates import find_dates
 from index.events import EventRecord
 from index.lexical import STOPWORDS, Tokenizer, fold, opens_no_sentence
+from index.quotation import (
+    SAID_BY_PRONOUN,
+    adjacent,
+    ends_a_quote_opened_before,
+    leaves_a_quote_open,
+    rest_of_quotation,
+    starts_inside_a_quote,
+)
 from index.records import Answer, Citation, Sentence
 from index.search import Query, Retrieval
 from index.sentence_table import SentenceTable
@@ -140,12 +148,6 @@ _WORD = re.compile(r"[\w'’-]+")
 # How near a verb of saying its speaker is written: "Lavrov said", "said Peskov",
 # "Turkish President Recep Tayyip Erdogan told".
 _SPEAKER_BEFORE, _SPEAKER_AFTER = 4, 3
-# A quotation attributed to a pronoun: '"... terror?" he added.' names no one itself.
-_SAID_BY_PRONOUN = re.compile(
-    r"[\"”’']\s*,?\s*(?:he|she|they)\s+(?:said|added|stated|told|asked|wrote|continued|"
-    r"noted|warned|insisted|explained|stressed)\b",
-    re.I,
-)
 # Titles before a name, as their BM25 terms: not part of whom a question names.
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "madam", "mister"})
 # A place: a capitalised word after a preposition of place ("in Istanbul", "of Vladivostok").
@@ -289,29 +291,10 @@ def _events_answer(
         sid: n
         for g in groups
         for sid in g
-        if (n := _rest_of_quotation(data, sid, limit_chars)) is not None
+        if (n := rest_of_quotation(data, sid, limit_chars)) is not None
     }
     answer = _render(data, query.text, groups, whole)
     return replace(answer, note=events_note(events, len(shown), dates))
-
-
-def _rest_of_quotation(data: IndexData, sid: int, limit: int) -> int | None:
-    """The sentence beside ``sid`` that its quotation needs: the one before a "he said"
-    or a quotation's tail ('May they prosper!" Trump wrote'), or the one after a
-    quotation left open; None when it stands alone or the two exceed ``limit`` chars."""
-    text = data.sentence(sid).text
-    if _SAID_BY_PRONOUN.search(text) or _starts_inside_a_quote(text):
-        other = sid - 1
-    elif _leaves_a_quote_open(text):
-        other = sid + 1
-    else:
-        return None
-    if not 0 <= other < len(data.sentences):
-        return None
-    first, last = min(sid, other), max(sid, other)
-    if not _adjacent(data, first, last):
-        return None
-    return other if data.sentences[last, 2] - data.sentences[first, 1] <= limit else None
 
 
 def _event_standing(event: EventRecord) -> tuple[int, int, int]:
@@ -729,20 +712,20 @@ def _lead_in_context(
 
     def quotable(n: int) -> bool:
         return (
-            (n > lead or not _ends_a_quote_opened_before(data.sentence(n).text))
+            (n > lead or not ends_a_quote_opened_before(data.sentence(n).text))
             and (n not in cited or n in cited_alone)
-            and _adjacent(data, min(lead, n), max(lead, n))
+            and adjacent(data, min(lead, n), max(lead, n))
             and data.sentences[max(lead, n), 2] - data.sentences[min(lead, n), 1] <= limit
         )
 
     lead_text = data.sentence(lead).text
-    needs_before = _SAID_BY_PRONOUN.search(lead_text) or _starts_inside_a_quote(lead_text)
+    needs_before = SAID_BY_PRONOUN.search(lead_text) or starts_inside_a_quote(lead_text)
     if needs_before and lead > 0 and quotable(lead - 1):
         # '"How can we negotiate ...?" he added.': the sentence before says who "he" is,
         # however little it shares with the question ("Who said ...?"); and the tail of a
         # quotation ('May they prosper!" Trump wrote') comes with its opening.
         return _fold_in(groups, cited_alone, lead - 1), lead - 1
-    if _leaves_a_quote_open(lead_text) and quotable(lead + 1):
+    if leaves_a_quote_open(lead_text) and quotable(lead + 1):
         # ... and a quotation the lead opens comes with the sentence that closes it.
         return _fold_in(groups, cited_alone, lead + 1), lead + 1
     relevance = {c.sid: c.relevance for c in candidates}
@@ -773,42 +756,6 @@ def _fold_in(
     if neighbour in cited_alone:
         return [g for i, g in enumerate(groups) if i != cited_alone[neighbour]]
     return groups
-
-
-def _ends_a_quote_opened_before(text: str) -> bool:
-    """True for the tail of a quotation whose opening mark is in an earlier sentence."""
-    curly_open, curly_close = text.count("“"), text.count("”")
-    if curly_close > curly_open:
-        return True
-    # Straight quotes: an odd count that ends the sentence closes a quote opened before.
-    return text.count('"') % 2 == 1 and text.rstrip().endswith('"')
-
-
-def _starts_inside_a_quote(text: str) -> bool:
-    """True when the first quotation mark of ``text`` closes a quotation, which an earlier
-    sentence opened ('May they prosper together!" Trump wrote ...')."""
-    opening, closing = text.find("“"), text.find("”")
-    if closing != -1 and (opening == -1 or closing < opening):
-        return True
-    first = text.find('"')
-    return text.count('"') % 2 == 1 and first > 0 and text[first - 1] in ".!?,…"
-
-
-def _leaves_a_quote_open(text: str) -> bool:
-    """True when ``text`` opens a quotation it does not close ('warned that “pressuring
-    Moscow is pointless.'), which a later sentence closes."""
-    if text.count("“") > text.count("”"):
-        return True
-    last = text.rfind('"')
-    return text.count('"') % 2 == 1 and (last == 0 or text[last - 1] not in ".!?,…")
-
-
-def _adjacent(data: IndexData, first: int, second: int) -> bool:
-    """True if two sentences follow each other in one article with only whitespace between."""
-    if data.sentences[first, 0] != data.sentences[second, 0]:
-        return False
-    text = data.article_of_sentence(first).text
-    return not text[int(data.sentences[first, 2]) : int(data.sentences[second, 1])].strip()
 
 
 def _render(

@@ -29,6 +29,7 @@ from index.dates import format_date
 from index.errors import ConfigError, IndexInvalidError, QuestionError
 from index.events import EventRecord
 from index.lexical import Tokenizer
+from index.quotation import rest_of_quotation
 from index.records import Citation
 from index.settings import Settings, load_section
 from index.store import REBUILD_HINT, IndexData
@@ -242,9 +243,14 @@ def _resolve(data: IndexData, events: list[EventRecord]) -> tuple[Event, ...]:
     out = []
     for e in events:
         citations = []
-        for _ in e.mentions:
+        for mention in e.mentions:
             doc_idx, start, end = next(rows)
             article = data.articles[doc_idx]
+            # 'May they ... together!" Trump wrote ...' comes with the quotation's opening.
+            other = rest_of_quotation(data, mention.sid, text=article.text[start:end])
+            if other is not None:
+                start = min(start, int(data.sentences[other, 1]))
+                end = max(end, int(data.sentences[other, 2]))
             n = numbers.setdefault(article.doc_id, len(numbers) + 1)
             citations.append(
                 Citation(

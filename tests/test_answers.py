@@ -422,7 +422,7 @@ def test_a_quotation_said_by_he_comes_with_the_sentence_that_names_him(engine, q
 
 
 def test_a_quotation_is_quoted_whole_when_the_lead_holds_half_of_it(engine):
-    from index.answer import _leaves_a_quote_open, _starts_inside_a_quote
+    from index.quotation import leaves_a_quote_open, starts_inside_a_quote
 
     # The lead was the tail alone ('May they ... together!" Trump wrote ...') ...
     lead = engine.ask("What did Trump write on social media?").citations[0].excerpt
@@ -430,28 +430,28 @@ def test_a_quotation_is_quoted_whole_when_the_lead_holds_half_of_it(engine):
     # ... or the opening alone ('warned that “pressuring Moscow is pointless.').
     lead = engine.ask("What did Peskov say about the ceasefire proposal?").citations[0].excerpt
     assert lead.endswith("we need to think it through.”"), lead
-    assert _starts_inside_a_quote('May they prosper!" Trump wrote in a post.')
-    assert _starts_inside_a_quote("be cut.” He left.")
-    assert not _starts_inside_a_quote('"We are ready," he said.')
-    assert _leaves_a_quote_open("He warned that “pressuring Moscow is pointless.")
-    assert _leaves_a_quote_open('"Looks like we lost India.')
-    assert not _leaves_a_quote_open('"We are ready," he said.')
-    assert not _leaves_a_quote_open("“It is spam,” he said.")
+    assert starts_inside_a_quote('May they prosper!" Trump wrote in a post.')
+    assert starts_inside_a_quote("be cut.” He left.")
+    assert not starts_inside_a_quote('"We are ready," he said.')
+    assert leaves_a_quote_open("He warned that “pressuring Moscow is pointless.")
+    assert leaves_a_quote_open('"Looks like we lost India.')
+    assert not leaves_a_quote_open('"We are ready," he said.')
+    assert not leaves_a_quote_open("“It is spam,” he said.")
 
 
 def test_the_tail_of_a_quotation_is_not_quoted_without_its_speaker(engine):
     """ "Why? To have a delay ..." is Zelenskyy's; split after "Why?", its tail must not
     open an answer about Lavrov, where it would read as his."""
-    from index.answer import _ends_a_quote_opened_before
+    from index.quotation import ends_a_quote_opened_before
 
     for ratio in (0.0, engine.settings.answer.lead_context_ratio):
         lead = _lead_with_ratio(engine, "What did Lavrov say?", ratio)
         assert lead.startswith("Responding to Zelenskyy's comments"), lead
-    assert _ends_a_quote_opened_before('To have a delay ... sanctions."')
-    assert _ends_a_quote_opened_before("the imposition of sanctions.”")
-    assert not _ends_a_quote_opened_before('"Honestly, this document looks like spam," he said.')
-    assert not _ends_a_quote_opened_before("“It is spam,” he said.")
-    assert not _ends_a_quote_opened_before("Lavrov rejected the accusation.")
+    assert ends_a_quote_opened_before('To have a delay ... sanctions."')
+    assert ends_a_quote_opened_before("the imposition of sanctions.”")
+    assert not ends_a_quote_opened_before('"Honestly, this document looks like spam," he said.')
+    assert not ends_a_quote_opened_before("“It is spam,” he said.")
+    assert not ends_a_quote_opened_before("Lavrov rejected the accusation.")
 
 
 # The name as the one speaking: before a verb of saying, or right after one ("said Putin").

@@ -218,6 +218,17 @@ def test_the_same_event_from_two_outlets_is_one_event_citing_both(engine) -> Non
     assert {c.outlet for c in may15.citations} == {None, "Ynetnews"}
 
 
+def test_an_event_quotes_a_split_quotation_whole(engine) -> None:
+    # The splitter cuts Trump's post after "China."; the event was its tail alone,
+    # 'May they have a long and prosperous future together!" Trump wrote ...'.
+    day = engine.timeline(since="2025-09-05", until="2025-09-05").events
+    (post,) = [e for e in day if "Trump wrote" in e.text]
+    assert post.text.startswith("\"Looks like we've lost India and Russia"), post.text
+    (citation,) = post.citations
+    article = engine.data.articles[engine.data.doc_index[citation.doc_id]]
+    assert article.text[citation.start : citation.end] == citation.excerpt == post.text
+
+
 def test_events_round_trip_through_the_build_folder(engine, settings) -> None:
     data = engine.data
     again = extract_events(
