@@ -176,6 +176,7 @@ class ModerationCog(commands.Cog, name="Moderation"):
         title="Headline (default: the page's title or the file's first line)",
         outlet="Publisher (default: the page's site name)",
         published="Publication date as YYYY-MM-DD (default: the page's date)",
+        author="Author (default: the page's byline)",
     )
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.guild_only()
@@ -188,6 +189,7 @@ class ModerationCog(commands.Cog, name="Moderation"):
         title: app_commands.Range[str, 1, 300] | None = None,
         outlet: app_commands.Range[str, 1, 300] | None = None,
         published: app_commands.Range[str, 1, 40] | None = None,
+        author: app_commands.Range[str, 1, 300] | None = None,
     ) -> None:
         target = url or (file.filename if file else "")
         try:
@@ -202,7 +204,9 @@ class ModerationCog(commands.Cog, name="Moderation"):
             await self._reply(interaction, f"Nothing added: {exc}")
             await self.audit(interaction, "add", target, "refused", str(exc))
             return
-        meta = {"title": title, "outlet": outlet, "published": when}
+        # As `talkbot add` passes them: the library checks each field (one line, UTF-8,
+        # under MAX_FIELD_CHARS) and names the one at fault.
+        meta = {"title": title, "outlet": outlet, "published": when, "author": author}
 
         async def job(relay: ProgressRelay) -> Added:
             candidate = await self._candidate(url, file, meta, relay)

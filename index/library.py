@@ -5,9 +5,10 @@ here is careful:
 
 - A new article is checked before anything is written: text (UTF-8, not binary, within
   ``cleaning.max_file_bytes``, at least ``MIN_ARTICLE_CHARS``, story text left after
-  cleaning), metadata (one-line title/outlet/author, a real date), and duplicates (same
-  bytes or same text up to whitespace as an indexed article, or the same URL: the error
-  names the article it duplicates).
+  cleaning, mostly Latin letters), metadata (one-line title/outlet/author, a real date),
+  and duplicates (same bytes or same text up to whitespace as an indexed article, the
+  same URL, or a near-copy whose story text is almost all an indexed article's: the
+  error names the article it duplicates).
 - Its file name is made here, never taken from the user: ``NNN_<sha256[:16]>.txt`` like
   the seeds, NNN one more than any number used so far (archived ones included). The file
   is created with a hard link, which fails rather than replace an existing file.
@@ -34,7 +35,9 @@ import hashlib
 import os
 import re
 import secrets
-from collections.abc import Callable, Mapping
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -43,7 +46,7 @@ from typing import Any
 import yaml
 
 from index.build import BuildReport, segment_article
-from index.clean import find_headline
+from index.clean import clean_article, find_headline
 from index.corpus import ARTICLE_SUFFIXES, read_sources
 from index.errors import CorpusError, TalkbotError
 from index.fetch import (
@@ -64,6 +67,29 @@ FILE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 _NUMBERED = re.compile(r"(?:^|_)(\d{3,})_[0-9a-f]{16}\.")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+# Near-copies. Two texts' word 5-grams ("shingles") are compared by containment,
+# |A & B| / min(|A|, |B|): a copy with a line appended, or an old version wholly inside a
+# newer one, scores 1.0. Different outlets' reports of the same events share names and
+# quotes, not runs of five words: the seeds' pairwise figures on their cleaned text
+# are 0.000-0.022 (000-001 0.000, 000-002 0.003, 000-003 0.004, 000-004 0.009,
+# 001-002/001-003/001-004 0.000, 002-003 0.000, 002-004 0.022, 003-004 0.000), and even
+# 3-grams stay under 0.06. 0.8 leaves room for a copy with a few words edited (each
+# edit removes at most five shingles) while staying far above a shared quote.
+SHINGLE_WORDS = 5
+NEAR_COPY_SHARE = 0.8
+_WORD = re.compile(r"\w+")
+
+# Language. The bot answers from English articles; a page in another script gets past
+# the length checks and then fails as "no title" or "only page furniture", which hides
+# the reason. Judged on letters only (digits and punctuation say nothing), on a prefix
+# so a 10 MB file stays cheap. Latin-script languages other than English pass: telling
+# them apart needs more than letters.
+MIN_LATIN_SHARE = 0.5
+_SCRIPT_PREFIX = 100_000
+_LETTER = re.compile(r"[^\W\d_]")
+_NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_SCRIPT_NAMES = {"CJK": "Chinese or Japanese (CJK)", "HANGUL": "Korean (Hangul)"}
 
 Refresh = Callable[[], BuildReport]
 
@@ -250,6 +276,10 @@ class Library:
         self.archive = settings.seeds_dir / ARCHIVE_DIR
         self.count_tokens = count_tokens
         self.store = IndexStore(settings.index_dir)
+        # The shingles of each indexed file's story text, by the file's sha256: an add
+        # compares against every article twice (checked, then again under the lock),
+        # and the Discord cog keeps one Library for all its adds.
+        self._shingles: dict[str, frozenset[int]] = {}
 
     # -- reading
 
@@ -298,6 +328,7 @@ class Library:
                 f"{origin} is {len(data):,} bytes of text, over the limit of {limit:,} "
                 "(cleaning.max_file_bytes)"
             )
+        _refuse_foreign_script(text, origin)
         title = _one_line(candidate.title, "title", origin)
         title = title or find_headline(text, self.settings.cleaning.patterns)
         if not title:
@@ -334,16 +365,26 @@ class Library:
     def _refuse_duplicate(self, data: bytes, text: str, url: str | None, origin: str) -> None:
         digest = hashlib.sha256(data).hexdigest()
         words = _words_hash(text)
+        mine = self._story_shingles(text)
+        near: tuple[float, float, Path, str] | None = None  # best overlap, of mine, file, text
+        seen: dict[str, frozenset[int]] = {}
         for path in self.article_files():
             other = path.read_bytes()
-            if (
-                hashlib.sha256(other).hexdigest() == digest
-                or _words_hash(other.decode("utf-8", "replace")) == words
-            ):
+            other_digest = hashlib.sha256(other).hexdigest()
+            other_text = other.decode("utf-8", "replace")
+            if other_digest == digest or _words_hash(other_text) == words:
                 raise DuplicateError(
                     f"{origin} duplicates article {path.stem} (the same text)",
                     path.stem,
                 )
+            theirs = self._shingles.get(other_digest)
+            if theirs is None:
+                theirs = self._story_shingles(other_text)
+            seen[other_digest] = theirs
+            share = containment(mine, theirs)
+            if share >= NEAR_COPY_SHARE and (near is None or share > near[0]):
+                near = (share, len(mine & theirs) / len(mine), path, other_text)
+        self._shingles = seen  # drops removed articles' entries
         if url:
             for name, entry in read_sources(self.sources_file).items():
                 if entry.get("url") == url and (self.seeds / name).exists():
@@ -353,6 +394,30 @@ class Library:
                         "replace it",
                         doc_id,
                     )
+        if near is not None:
+            share, of_mine, path, other_text = near
+            named = self._named(path, other_text)
+            # Said of the new text when it is mostly the old one (a copy with a line
+            # added); else of the old (a newer version with paragraphs added holds it).
+            of = (
+                f"{_percent(of_mine)} of its text is article {named}"
+                if of_mine >= NEAR_COPY_SHARE
+                else f"it holds {_percent(share)} of article {named}"
+            )
+            raise DuplicateError(
+                f"{origin} is a near-copy of an indexed article: {of}; if it is a newer "
+                f"version, /remove that article first (or: talkbot remove {path.stem})",
+                path.stem,
+            )
+
+    def _story_shingles(self, text: str) -> frozenset[int]:
+        return story_shingles(text, self.settings.cleaning.patterns)
+
+    def _named(self, path: Path, text: str) -> str:
+        """``001_… "Title"``: the id, and the title a moderator knows the article by."""
+        entry = read_sources(self.sources_file).get(path.name) or {}
+        title = entry.get("title") or find_headline(text, self.settings.cleaning.patterns)
+        return f'{path.stem} "{title}"' if title else path.stem
 
     # -- changing
 
@@ -522,6 +587,47 @@ def _one_line(value: str | None, key: str, origin: str) -> str | None:
             f"{origin}: {key} is {len(text)} characters; keep it under {MAX_FIELD_CHARS}"
         )
     return text or None
+
+
+def story_shingles(text: str, patterns: Sequence[str] = ()) -> frozenset[int]:
+    """Hashed word 5-grams of the story text left after cleaning (furniture aside).
+
+    Hashed with ``hash``: compact, and only ever compared within one process.
+    """
+    story = " ".join(text[span.start : span.end] for span in clean_article(text, patterns))
+    words = _WORD.findall(story.casefold())
+    k = SHINGLE_WORDS
+    return frozenset(hash(tuple(words[i : i + k])) for i in range(len(words) - k + 1))
+
+
+def containment(a: frozenset[int], b: frozenset[int]) -> float:
+    """The share of the smaller shingle set found in the other (0 if either is empty)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def _percent(share: float) -> str:
+    # Rounded down: a near-copy at 99.6% is not "100%", which reads as the same text.
+    return f"{int(share * 100)}%"
+
+
+def _refuse_foreign_script(text: str, origin: str) -> None:
+    """LibraryError if most letters are outside the Latin alphabet, naming their script."""
+    sample = text[:_SCRIPT_PREFIX]
+    letters = len(_LETTER.findall(sample))
+    foreign = _NON_LATIN_LETTER.findall(sample)
+    if not letters or (letters - len(foreign)) / letters >= MIN_LATIN_SHARE:
+        return
+    # "CYRILLIC SMALL LETTER A" -> CYRILLIC; a few thousand letters name the script.
+    scripts = Counter(unicodedata.name(c, "OTHER").split()[0] for c in foreign[:5000])
+    script = scripts.most_common(1)[0][0]
+    name = _SCRIPT_NAMES.get(script, script.capitalize())
+    raise LibraryError(
+        f"{origin} is not in English: it is mostly {name} letters "
+        f"({len(foreign) * 100 // letters}% of them); the bot answers from English articles, "
+        "so add an English version of the story"
+    )
 
 
 def _words_hash(text: str) -> str:

@@ -75,6 +75,9 @@ PLAIN_ARTICLE = (
     + "\n"
 )
 
+# What a reader's "share" button appends: the near-copy the walkthrough added.
+SHARED_LINE = b"\nShared via email.\n"
+
 
 class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:  # keep test output quiet
@@ -98,6 +101,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, PLAIN_ARTICLE.encode(), "text/plain; charset=utf-8")
         elif path == "/seed.txt":  # a seed article, as a moderator might upload it again
             self._send(200, SEED_FILE.read_bytes(), "text/plain; charset=utf-8")
+        elif path == "/seed-shared.txt":  # the same article with a share line appended
+            self._send(200, SEED_FILE.read_bytes() + SHARED_LINE, "text/plain; charset=utf-8")
         elif path == "/redirect":
             self._send(302, b"", html, Location="/article.html")
         elif path.startswith("/chain/"):

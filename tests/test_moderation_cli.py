@@ -14,7 +14,7 @@ import yaml
 
 from bot.audit import AuditLog
 from bot.cli import main
-from tests.articlesite import PLAIN_ARTICLE, UNIQUE_WORD
+from tests.articlesite import PLAIN_ARTICLE, SHARED_LINE, UNIQUE_WORD
 from tests.conftest import CONFIG
 from tests.folder_snapshot import snapshot
 
@@ -131,6 +131,44 @@ def test_refusals_change_nothing_and_are_audited(cli, built_copy, site, tmp_path
     assert snapshot(built_copy.seeds_dir) == before
     (entry,) = audit_of(built_copy)
     assert entry.outcome == "refused" and entry.action == argv[0] and message in entry.detail
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        (
+            "near-copy",
+            f"shared.txt is a near-copy of an indexed article: 100% of its text is article {SEED} "
+            "\"Zelenskyy Calls On Putin To Sign Cease-Fire, Meet Him 'Any Day'\"; if it is a "
+            f"newer version, /remove that article first (or: talkbot remove {SEED})",
+        ),
+        (
+            "cyrillic",
+            "shared.txt is not in English: it is mostly Cyrillic letters (100% of them); the bot "
+            "answers from English articles, so add an English version of the story",
+        ),
+    ],
+)
+def test_near_copies_and_articles_not_in_english_are_refused(
+    cli, built_copy, tmp_path, kind, message
+):
+    # Both used to be added, or refused for the wrong reason ("no title found").
+    seed = (built_copy.seeds_dir / f"{SEED}.txt").read_bytes()
+    cyrillic = (
+        "Президент України Володимир Зеленський заявив, що продовжувати дипломатичні "
+        "зустрічі в Стамбулі на нинішньому рівні безглуздо. Він запропонував Росії "
+        "припинення вогню до зустрічі лідерів. Путін фактично відкинув можливість "
+        "перемир'я та саміту.\n"
+    ).encode()
+    shared = tmp_path / "shared.txt"
+    shared.write_bytes(seed + SHARED_LINE if kind == "near-copy" else cyrillic)
+    before = snapshot(built_copy.seeds_dir)
+    # Given a title, the Cyrillic file was refused as "only page furniture".
+    code, out, err = cli("add", str(shared), "--title", "Shared")
+    assert (code, out, err) == (2, "", f"talkbot: {message}\n")
+    assert snapshot(built_copy.seeds_dir) == before
+    (entry,) = audit_of(built_copy)
+    assert (entry.outcome, entry.detail) == ("refused", message)
 
 
 def test_timeline_chart_is_confirmed_on_stderr(cli, tmp_path):

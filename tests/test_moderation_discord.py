@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+import yaml
 
 from bot.audit import AuditLog
 from bot.client import TalkBot
@@ -404,6 +405,29 @@ async def test_add_a_page_answer_from_it_then_remove_it(harness: Harness) -> Non
     assert list((harness.seeds / "archive").glob(f"*_{doc_id}.txt"))
 
 
+async def test_add_takes_an_author_as_talkbot_add_does(harness: Harness) -> None:
+    # The page's byline is Mara Ellison; the moderator's author wins, as with --author.
+    interaction = await run(
+        harness, "add", {"url": f"{harness.site}/article.html", "author": "  Jane\nRoe "}
+    )
+    text = await final_text(harness, interaction)
+    assert text.startswith(f"Added **{ARTICLE_TITLE}**"), text
+    doc_id = text.split("`")[1]
+    entries = yaml.safe_load((harness.seeds / "sources.yaml").read_text(encoding="utf-8"))
+    assert entries[f"{doc_id}.txt"]["author"] == "Jane Roe"  # made one line, as the CLI's
+    await final_text(harness, await run(harness, "remove", {"article": doc_id}))
+
+    # Refused by the same check as `talkbot add --author`, naming the field.
+    before = snapshot(harness.seeds)
+    interaction = await run(
+        harness, "add", {"url": f"{harness.site}/article.html", "author": "A\udcff"}
+    )
+    text = await final_text(harness, interaction)
+    assert text.startswith("Nothing added: ") and "the author is not valid text" in text
+    assert snapshot(harness.seeds) == before
+    assert (await harness.last_audit()).outcome == "refused"
+
+
 async def test_remove_autocomplete_reads_the_sources_off_the_event_loop(
     harness: Harness, monkeypatch
 ) -> None:
@@ -486,6 +510,13 @@ async def test_bad_input_is_refused_at_once(harness, options, file, message) -> 
         ("{site}/empty.html", None, "no article text could be extracted"),
         (None, ("story.txt", "/photo.jpg", 68), "binary data"),
         (None, ("copy.txt", "/seed.txt", 5880), "duplicates article 000_086fd48e31ce2218"),
+        # The same article with a share line appended was indexed as a second outlet.
+        (
+            None,
+            ("shared.txt", "/seed-shared.txt", 5899),
+            "shared.txt is a near-copy of an indexed article: 100% of its text is article "
+            "000_086fd48e31ce2218",
+        ),
         # An attachment Discord can no longer serve (an expired link, a CDN error).
         (None, ("gone.txt", "/missing", 120), "couldn't download gone.txt from Discord (404)"),
     ],
