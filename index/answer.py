@@ -146,8 +146,11 @@ _SPEECH_VERB = re.compile(
 )
 _WORD = re.compile(r"[\w'’-]+")
 # How near a verb of saying its speaker is written: "Lavrov said", "said Peskov",
-# "Turkish President Recep Tayyip Erdogan told".
-_SPEAKER_BEFORE, _SPEAKER_AFTER = 4, 3
+# "Turkish President Recep Tayyip Erdogan told", "said Ukrainian negotiator Rustem
+# Umerov" (after the verb, only up to a function word).
+_SPEAKER_BEFORE, _SPEAKER_AFTER = 4, 5
+# ... and the loose reading's: any three words after ("Putin said that Russia is").
+_LOOSE_AFTER = 3
 # Titles before a name, as their BM25 terms: not part of whom a question names.
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "madam", "mister"})
 # A place: a capitalised word after a preposition of place ("in Istanbul", "of Vladivostok").
@@ -474,24 +477,37 @@ def _quotes(
 ) -> bool:
     """Whether sentence ``sid`` has one of ``speakers`` beside a verb of saying.
 
-    ``strict`` leaves out a possessive ("Putin's offer") and what follows "that" ("added
-    that Putin ..."), which name what was said rather than who said it. The not-found
-    rule reads loosely: "Putin said that Russia is willing to fight" answers why Russia
-    thinks it can keep fighting.
+    ``strict`` leaves out a possessive ("Putin's offer") and what follows a function word
+    ("added that Putin ..."), which name what was said rather than who said it. The
+    not-found rule reads loosely, also counting any of the three words after the verb:
+    "Putin said that Russia is willing to fight" answers why Russia thinks it can keep
+    fighting.
     """
     words = _WORD.findall(data.sentence(sid).text)
     for i, word in enumerate(words):
         if not _SPEECH_VERB.fullmatch(word):
             continue
         before = words[max(0, i - _SPEAKER_BEFORE) : i]
-        after = words[i + 1 : i + 1 + _SPEAKER_AFTER]
+        # The speaker's words after the verb run up to a function word (see _SPEAKER_AFTER).
+        after = _speaker_after(words[i + 1 : i + 1 + _SPEAKER_AFTER])
         if strict:
-            after = after[: after.index("that")] if "that" in after else after
             before = [w for w in before if not _POSSESSIVE.search(w)]
             after = [w for w in after if not _POSSESSIVE.search(w)]
+        else:
+            after += words[i + 1 : i + 1 + _LOOSE_AFTER]
         if any(speakers.intersection(tokenizer.word_terms(w)) for w in before + after):
             return True
     return False
+
+
+def _speaker_after(words: list[str]) -> list[str]:
+    """The words after a verb of saying that may name its speaker: up to the first
+    function word ("said Ukrainian negotiator Rustem Umerov", but not "said on Friday
+    Erdogan would host")."""
+    for n, word in enumerate(words):
+        if word.lower() in STOPWORDS:
+            return words[:n]
+    return words
 
 
 def _capitalised_names(question: str) -> list[str]:

@@ -484,3 +484,25 @@ def test_not_found_says_who_is_missing(engine, question, detail):
     answer = engine.ask(question)
     assert not answer.found
     assert detail in answer.reason
+
+
+@pytest.mark.parametrize(
+    ("after_the_verb", "speaker_words"),
+    [
+        # "... a humanitarian step," said Ukrainian negotiator Rustem Umerov: the name is
+        # four words after the verb (three were read, and "what did Umerov say" was
+        # refused as never quoted).
+        ("Ukrainian negotiator Rustem Umerov", ["Ukrainian", "negotiator", "Rustem", "Umerov"]),
+        (
+            "European Council President Antonio Costa",
+            ["European", "Council", "President", "Antonio", "Costa"],
+        ),
+        # What follows a function word is what was said, not who said it.
+        ("on Friday Erdogan would host", []),
+        ("that Putin's offer was", []),
+    ],
+)
+def test_who_is_named_after_a_verb_of_saying(after_the_verb, speaker_words):
+    from index.answer import _speaker_after
+
+    assert _speaker_after(after_the_verb.split()) == speaker_words
