@@ -151,6 +151,8 @@ _WORD = re.compile(r"[\w'’-]+")
 _SPEAKER_BEFORE, _SPEAKER_AFTER = 4, 5
 # ... and the loose reading's: any three words after ("Putin said that Russia is").
 _LOOSE_AFTER = 3
+# A question of at most this many terms may name a topic rather than ask (_names_a_topic).
+_TOPIC_TERMS = 2
 # Titles before a name, as their BM25 terms: not part of whom a question names.
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "madam", "mister"})
 # A place: a capitalised word after a preposition of place ("in Istanbul", "of Vladivostok").
@@ -212,7 +214,9 @@ def compose_answer(
     if not candidates:
         return _not_found(query, foreign=False, named=bool(_capitalised_names(query.text)))
     signals = evidence_signals(data, query, retrieval, candidates, tokenizer, settings)
-    if signals.unnamed_person or signals.score < settings.nf_threshold:
+    if signals.unnamed_person or (
+        signals.score < settings.nf_threshold and not _names_a_topic(query, candidates, signals)
+    ):
         detail = (
             None
             if signals.unnamed_person
@@ -224,6 +228,28 @@ def compose_answer(
         data, candidates, chosen, settings.lead_context_chars, settings.lead_context_ratio
     )
     return _render(data, query.text, chosen, {} if neighbour is None else {chosen[0][0]: neighbour})
+
+
+def _names_a_topic(query: Query, candidates: list[ScoredSentence], signals: Signals) -> bool:
+    """Whether the question only names a topic ("Umerov", "who is umerov", "ramstein",
+    "children") that the best sentence holds every word of.
+
+    One or two words have a low cosine to any sentence (0.16-0.2 for "Umerov" against
+    the sentence naming him), and the not-found rule refused them; like a search box,
+    they ask for what the articles say of the topic. Nothing else may count against:
+    a name the index lacks, a count not given, a speaker never quoted.
+    """
+    penalties = (
+        signals.unknown_names,
+        signals.count_mismatch,
+        signals.missing_names,
+        signals.unquoted_speaker,
+    )
+    return (
+        0 < len(set(query.terms)) <= _TOPIC_TERMS
+        and candidates[0].coverage >= 1.0
+        and not any(penalties)
+    )
 
 
 def _not_found(

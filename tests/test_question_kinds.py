@@ -93,3 +93,26 @@ def test_a_greeting_is_told_what_to_ask(engine, greeting):
 
 def test_a_question_after_a_greeting_is_answered(engine):
     assert engine.ask("Hi, what did Putin say about meeting in Moscow?").found
+
+
+@pytest.mark.parametrize(
+    ("topic", "word"),
+    [
+        ("Umerov", "Umerov"),
+        ("who is rustem umerov", "Umerov"),
+        ("ramstein", "Ramstein"),
+        ("children", "children"),
+    ],
+)
+def test_a_topic_named_alone_is_answered_with_what_the_articles_say_of_it(engine, topic, word):
+    # One or two words have a low cosine to any sentence ("Umerov": 0.2 against the
+    # sentence naming him), and the not-found rule refused them.
+    answer = engine.ask(topic)
+    assert answer.found, topic
+    assert word in answer.citations[0].excerpt
+    _verbatim(engine, answer)
+
+
+@pytest.mark.parametrize("topic", ["Scholz", "the pope", "weather", "bitcoin price"])
+def test_a_topic_the_articles_lack_is_still_not_found(engine, topic):
+    assert not engine.ask(topic).found
