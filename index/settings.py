@@ -88,6 +88,7 @@ class SearchSettings:
         ("ceasefire", "cease-fire"),
         ("erdogan", "erdoğan"),
         ("tayyip", "tayip"),
+        ("united kingdom", "uk", "britain"),
     )
     # Words news questions and articles use for one thing; folded like the aliases. A
     # general thesaurus of war and diplomacy reporting, not a list of the eval's words.

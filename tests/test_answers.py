@@ -506,3 +506,10 @@ def test_who_is_named_after_a_verb_of_saying(after_the_verb, speaker_words):
     from index.answer import _speaker_after
 
     assert _speaker_after(after_the_verb.split()) == speaker_words
+
+
+def test_uk_is_the_united_kingdom(engine):
+    # The articles write "the United Kingdom"; "uk" counted as a name their passage lacks.
+    answer = engine.ask("what did the leaders of france germany uk and poland call for")
+    assert answer.found
+    assert any("30-day" in c.excerpt and "United Kingdom" in c.excerpt for c in answer.citations)
