@@ -579,6 +579,9 @@ NOT_FOUND_RULE = [
     "  2025\") is answered with the events dated then at index time (the timeline's), the",
     "  five most widely reported, in date order, and says so; a date with no event is not",
     '  found. A greeting ("hi", "thanks") is told what to ask.',
+    '- A topic named alone in one or two words ("Umerov", "ramstein") is answered',
+    "  when the best sentence holds all of them and no penalty above applies, whatever",
+    "  its cosine (0.16-0.2 for a lone name).",
     "",
 ]
 
@@ -740,7 +743,14 @@ SENTENCE_SCORING_LIMITS = [
     "dev first citation 0.787 -> 0.775-0.762, second blind set 0.679 -> 0.607); the strict",
     'reading of who speaks in the not-found rule too (it refused held-out h011: "Putin',
     'said that Russia is willing to fight" answers why Russia thinks it can keep',
-    "fighting).",
+    "fighting). From a user walkthrough, none moving a dev or held-out figure: a topic",
+    'named alone ("Umerov", "who is rustem umerov", "ramstein") is answered when',
+    "the best sentence holds all of its one or two words and no penalty applies (its",
+    "cosine is 0.16-0.2); a speaker may be named up to five words after a verb of saying",
+    '("said Ukrainian negotiator Rustem Umerov"), up to a function word; search.aliases',
+    "gained [united kingdom, uk, britain] (second blind set first citation 0.679 ->",
+    '0.714); not found names who is missing ("They never mention Olaf Scholz.", "They',
+    'mention Erdogan but never quote them.").',
     "",
 ]
 
