@@ -275,7 +275,7 @@ def _who_is_missing(
     query: Query, signals: Signals, retrieval: Retrieval, tokenizer: Tokenizer
 ) -> str | None:
     """Why, when it is a person or thing: "They never mention Scholz." or "They mention
-    Erdogan but never quote him or her." Said only when it is so by the signal's
+    Erdogan but never quote them." Said only when it is so by the signal's
     definition (a name the index never uses; no candidate sentence has the speaker
     beside a verb of saying)."""
     text = query.as_read or query.text
