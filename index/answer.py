@@ -23,7 +23,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from index.asked_date import AskedDate, asked_dates, asks_only_when, events_note, events_on
+from index.asked_date import (
+    AskedDate,
+    asked_dates,
+    asks_only_when,
+    dates_label,
+    events_note,
+    events_on,
+)
 from index.dates import find_dates
 from index.events import EventRecord
 from index.lexical import STOPWORDS, Tokenizer, fold, opens_no_sentence
@@ -304,9 +311,8 @@ def _events_answer(
     reports it; the most widely reported ``limit`` of them, in date order. A quotation
     split over two sentences is quoted whole when the two fit in ``limit_chars``."""
     events = events_on(data.events or (), dates)
-    label = " or ".join(d.label() for d in dates)
     if not events:
-        reason = f"{NOT_FOUND} They report no event dated {label}; {ON_THE_TIMELINE}"
+        reason = f"{NOT_FOUND} They report no event dated {dates_label(dates)}; {ON_THE_TIMELINE}"
         return Answer(query.text, False, NOT_FOUND, (), reason=reason)
     shown = sorted(events, key=_event_standing)[:limit]
     groups: list[list[int]] = []

@@ -126,11 +126,16 @@ def events_on(events: Iterable[EventRecord], dates: tuple[AskedDate, ...]) -> li
     return sorted((e for e in events if any(d.matches(e) for d in dates)), key=lambda e: e.sort_key)
 
 
+def dates_label(dates: tuple[AskedDate, ...]) -> str:
+    """ "September 5", "June 2 or June 3": the question's dates as replies name them."""
+    return " or ".join(d.label() for d in dates)
+
+
 def events_note(events: list[EventRecord], shown: int, dates: tuple[AskedDate, ...]) -> str:
     """What the reply says of how it was made: "4 events dated September 5.", with the
     years when a date without one spans several, and where the rest are when not all
     are shown."""
-    note = f"{plural(len(events), 'event')} dated {' or '.join(d.label() for d in dates)}"
+    note = f"{plural(len(events), 'event')} dated {dates_label(dates)}"
     years = sorted({e.date.year for e in events})
     if len(years) > 1 and all(d.year is None for d in dates):
         # "October" of 2022 (the Kerch Bridge) and of 2025 are different Octobers.
