@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -191,6 +192,8 @@ class Signals:
     # 1 if the question means someone by "he" or "she" alone: whom, only an earlier
     # message could say, and the bot reads each question on its own.
     unnamed_person: float = 0.0
+    # 1 if every word of the question but its names is one the articles never use.
+    unused_topic: float = 0.0
 
 
 def compose_answer(
@@ -251,6 +254,7 @@ def _names_a_topic(query: Query, candidates: list[ScoredSentence], signals: Sign
         signals.count_mismatch,
         signals.missing_names,
         signals.unquoted_speaker,
+        signals.unused_topic,
     )
     return (
         0 < len(set(query.terms)) <= _TOPIC_TERMS
@@ -296,7 +300,18 @@ def _who_is_missing(
         asked = [*_SPEAKER.findall(text), *_ACCORDING_TO.findall(text)]
         if asked:
             return f"They mention {_as_name(asked[0])} but never quote them."
+    if signals.unused_topic:
+        unused = query.unused_words - set(signals.names)
+        words = [w for w in _WORD.findall(text) if unused.intersection(tokenizer.word_terms(w))]
+        if words:
+            return f"They never mention {_listed(dict.fromkeys(w.lower() for w in words))}."
     return None
+
+
+def _listed(words: Iterable[str]) -> str:
+    """'"a"', '"a" or "b"', '"a", "b" or "c"'."""
+    quoted = [f'"{w}"' for w in words]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
 def _as_name(words: str) -> str:
@@ -448,6 +463,7 @@ def evidence_signals(
     missing_names = 1.0 if any(t in table.idf and t not in passage for t in names) else 0.0
     unquoted = float(not _speakers_quoted(data, query, candidates, tokenizer))
     similarity = max(c.similarity for c in candidates[:3])
+    unused_topic = _asks_unused_topic(query, names)
     score = (
         settings.nf_similarity * similarity
         + settings.nf_coverage * coverage
@@ -455,6 +471,7 @@ def evidence_signals(
         - settings.nf_count * mismatch
         - settings.nf_missing * missing_names
         - settings.nf_unquoted * unquoted
+        - settings.nf_unused * unused_topic
     )
     return Signals(
         similarity,
@@ -467,7 +484,20 @@ def evidence_signals(
         score,
         tuple(names),
         float(unnamed_person),
+        float(unused_topic),
     )
+
+
+def _asks_unused_topic(query: Query, names: list[str]) -> bool:
+    """Whether all the question asks beyond its names is words the articles never use
+    ("What's the weather in Kyiv?", "Is Zelenskyy married?"): matched through its names
+    alone, it would be answered with whatever the articles say of Kyiv or Zelenskyy.
+
+    Only real words count (``Query.unused_words``): a typo ("ceasfire") is a word the
+    articles may well use. Numbers are no topic.
+    """
+    asked = {t for t in query.terms if t not in names and not t.isdigit()}
+    return bool(asked) and asked <= query.unused_words
 
 
 def _speakers_quoted(

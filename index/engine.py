@@ -22,7 +22,7 @@ from index.errors import BusyError, QuestionError, TalkbotError
 from index.lexical import Tokenizer
 from index.records import Answer, SearchHit, SourceInfo
 from index.search import Query, retrieve
-from index.sentence_table import sentence_table
+from index.sentence_table import SentenceTable, sentence_table
 from index.settings import Settings
 from index.spelling import corrected_text, corrections
 from index.store import IndexData, IndexStore, load_current
@@ -30,6 +30,7 @@ from index.timeline import Timeline, make_timeline, timeline_settings
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _SPACE = re.compile(r"\s+")
+_LETTER_WORD = re.compile(r"[^\W\d_]+")
 
 
 def normalize_question(text: str, max_chars: int) -> str:
@@ -121,7 +122,19 @@ class Engine:
         vector = self.embedder.encode_query(as_read or text)
         terms = tuple(fixed.get(t, t) for t in self.tokenizer.terms(text))
         read_as = tuple((f.typed, f.word) for f in fixes)
-        return Query(text, vector, terms, tuple(fixed.items()), read_as, as_read)
+        unused = self._unused_words(as_read or text, table)
+        return Query(text, vector, terms, tuple(fixed.items()), read_as, as_read, unused)
+
+    def _unused_words(self, text: str, table: SentenceTable) -> frozenset[str]:
+        """Terms of the words of ``text`` that the index never uses and the model has a
+        whole word for: English words the articles don't use, not typos of theirs."""
+        out: set[str] = set()
+        for word in _LETTER_WORD.findall(text):
+            terms = self.tokenizer.word_terms(word)
+            unused = bool(terms) and not any(t in table.idf for t in terms)
+            if unused and self.embedder.count_tokens(word.lower()) == 1:
+                out.update(terms)
+        return frozenset(out)
 
     def ask(self, question: str) -> Answer:
         """A verbatim, cited answer, or found=False with the reason."""

@@ -392,6 +392,7 @@ def default_variants(settings: Settings) -> list[Variant]:
     variants.append(Variant("- answer-type prior", _with("answer", w_answer_type=0.0)))
     variants.append(Variant("- missing-name signal", _with("answer", nf_missing=0.0)))
     variants.append(Variant("- unquoted-speaker signal", _with("answer", nf_unquoted=0.0)))
+    variants.append(Variant("- unused-topic signal", _with("answer", nf_unused=0.0)))
     variants.append(
         Variant("passages also judged by best sentence", _with("search", sentence_weight=0.5))
     )

@@ -41,6 +41,9 @@ class Query:
     corrections: tuple[tuple[str, str], ...] = ()
     read_as: tuple[tuple[str, str], ...] = ()  # the same words as typed and as read
     as_read: str | None = None  # the question with those words read; None: as typed
+    # Terms of the question's words the index never uses and the model knows as whole
+    # words: real words the articles don't use ("weather"), not typos ("ceasfire").
+    unused_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -156,6 +156,9 @@ class AnswerSettings:
     # Subtracted when the question asks what someone said ("what did X say", "according
     # to X") and no candidate sentence has X beside a verb of saying.
     nf_unquoted: float = 0.5
+    # Subtracted when every word of the question but its names is one the articles never
+    # use ("what's the weather in Kyiv?"): it names what they cover, asks what they don't.
+    nf_unused: float = 0.16
     nf_threshold: float = 0.39
 
 

@@ -513,3 +513,38 @@ def test_uk_is_the_united_kingdom(engine):
     answer = engine.ask("what did the leaders of france germany uk and poland call for")
     assert answer.found
     assert any("30-day" in c.excerpt and "United Kingdom" in c.excerpt for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
+        # Names the articles use, asking what they never say: matched by the names alone,
+        # each was answered with whatever the articles say of Kyiv, Zelenskyy or Putin.
+        ("What's the weather in Kyiv?", 'They never mention "weather".'),
+        ("Is Zelenskyy married?", 'They never mention "married".'),
+        ("how tall is vladimir putin?", 'They never mention "tall".'),
+        (
+            "What is Zelenskyy's favourite football team?",
+            'They never mention "favourite", "football" or "team".',
+        ),
+    ],
+)
+def test_what_the_articles_never_say_of_someone_they_name_is_not_found(engine, question, detail):
+    answer = engine.ask(question)
+    assert not answer.found and answer.citations == ()
+    assert detail in answer.reason
+
+
+def test_a_question_in_words_the_articles_never_use_is_still_answered_when_it_matches(engine):
+    # "get" and "trip" are words the articles never use, so all the question asks beyond
+    # its names is unused: a penalty in the not-found rule, not a refusal.
+    answer = engine.ask("What did Putin get out of his trip to China?")
+    assert answer.found
+
+
+def test_only_real_words_count_as_unused_not_typos(engine):
+    assert "weather" in engine.query("What's the weather in Kyiv?").unused_words
+    # "ceasfire" is no word the model knows whole: a typo of one the articles use.
+    query = engine.query("what did putin say about the ceasfire?")
+    assert not query.unused_words
+    assert engine.ask("what did putin say about the ceasfire?").found
