@@ -309,8 +309,8 @@ def _who_is_missing(
 
 
 def _listed(words: Iterable[str]) -> str:
-    """'"a"', '"a" or "b"', '"a", "b" or "c"'."""
-    quoted = [f'"{w}"' for w in words]
+    """“a”, “a” or “b”, “a”, “b” or “c” (quoted as the reply quotes what it read)."""
+    quoted = [f"“{w}”" for w in words]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
@@ -463,7 +463,7 @@ def evidence_signals(
     missing_names = 1.0 if any(t in table.idf and t not in passage for t in names) else 0.0
     unquoted = float(not _speakers_quoted(data, query, candidates, tokenizer))
     similarity = max(c.similarity for c in candidates[:3])
-    unused_topic = _asks_unused_topic(query, names)
+    unused_topic = _asks_unused_topic(query, names, tokenizer)
     score = (
         settings.nf_similarity * similarity
         + settings.nf_coverage * coverage
@@ -488,15 +488,16 @@ def evidence_signals(
     )
 
 
-def _asks_unused_topic(query: Query, names: list[str]) -> bool:
+def _asks_unused_topic(query: Query, names: list[str], tokenizer: Tokenizer) -> bool:
     """Whether all the question asks beyond its names is words the articles never use
     ("What's the weather in Kyiv?", "Is Zelenskyy married?"): matched through its names
     alone, it would be answered with whatever the articles say of Kyiv or Zelenskyy.
 
     Only real words count (``Query.unused_words``): a typo ("ceasfire") is a word the
-    articles may well use. Numbers are no topic.
+    articles may well use. Numbers and dates ("Sept. 5") are no topic.
     """
-    asked = {t for t in query.terms if t not in names and not t.isdigit()}
+    dated = {t for d in asked_dates(query.as_read or query.text) for t in tokenizer.terms(d.text)}
+    asked = {t for t in query.terms if t not in names and t not in dated and not t.isdigit()}
     return bool(asked) and asked <= query.unused_words
 
 

@@ -520,12 +520,12 @@ def test_uk_is_the_united_kingdom(engine):
     [
         # Names the articles use, asking what they never say: matched by the names alone,
         # each was answered with whatever the articles say of Kyiv, Zelenskyy or Putin.
-        ("What's the weather in Kyiv?", 'They never mention "weather".'),
-        ("Is Zelenskyy married?", 'They never mention "married".'),
-        ("how tall is vladimir putin?", 'They never mention "tall".'),
+        ("What's the weather in Kyiv?", "They never mention “weather”."),
+        ("Is Zelenskyy married?", "They never mention “married”."),
+        ("how tall is vladimir putin?", "They never mention “tall”."),
         (
             "What is Zelenskyy's favourite football team?",
-            'They never mention "favourite", "football" or "team".',
+            "They never mention “favourite”, “football” or “team”.",
         ),
     ],
 )
