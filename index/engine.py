@@ -114,7 +114,7 @@ class Engine:
             data,
             self.tokenizer,
             table,
-            known_word=lambda w: self.embedder.count_tokens(w) == 1,
+            known_word=self._whole_word,
         )
         fixed = {f.typed_term: f.term for f in fixes}
         as_read = corrected_text(text, fixes) if fixes else None
@@ -132,9 +132,13 @@ class Engine:
         for word in _LETTER_WORD.findall(text):
             terms = self.tokenizer.word_terms(word)
             unused = bool(terms) and not any(t in table.idf for t in terms)
-            if unused and self.embedder.count_tokens(word.lower()) == 1:
+            if unused and self._whole_word(word):
                 out.update(terms)
         return frozenset(out)
+
+    def _whole_word(self, word: str) -> bool:
+        """Whether the model has ``word`` as one word piece: a real word, not a typo."""
+        return self.embedder.count_tokens(word.lower()) == 1
 
     def ask(self, question: str) -> Answer:
         """A verbatim, cited answer, or found=False with the reason."""
