@@ -105,10 +105,29 @@ _ASKS = {
     "quantity": re.compile(
         r"\bhow (many|much|long|far|old|big|large)\b|\bwhat (number|percentage|share|size)\b", re.I
     ),
-    "person": re.compile(r"^\W*(who|whom|whose)\b", re.I),
+    "person": re.compile(r"^\W*(who|whom|whose)\b|\b(with|to|for|by|from) whom\b", re.I),
     "date": re.compile(r"^\W*when\b|\b(what|which) (date|day|month|year)\b", re.I),
     "place": re.compile(r"^\W*where\b|\b(what|which) (city|country|venue|place|town)\b", re.I),
 }
+# "Who is X?", "What is X's job?", "What position does X hold?", "What does X do?": the
+# articles answer with the title they put before a name ("Kremlin spokesperson Dmitry
+# Peskov"), in words the question does not use.
+_ASKS_IDENTITY = re.compile(
+    r"^\W*who\s+(?:is|was)\b|\b(?:job|role|position|title|occupation|profession)s?\b"
+    r"|^\W*what\s+does\s+[\w'’-]+(?:\s+[\w'’-]+)?\s+do\W*$",
+    re.I,
+)
+# The words that frame such a question: not its topic, and not for the sentence to hold.
+_IDENTITY_FRAME = frozenset(
+    ["job", "role", "position", "title", "occupation", "profession", "hold", "do"]
+)
+# A title and the name it comes before: "Defence Minister Rustem Umerov", "EU Commission
+# President Ursula von der Leyen" (a name's lower-case particles included).
+_TITLED_NAME = re.compile(
+    r"\b(?i:minister|spokes(?:person|man|woman)|president|aide|advis[eo]r|envoy|ambassador|"
+    r"chief|head|secretary|commander|chancellor|leader|official|negotiator|diplomat|premier|"
+    r"mayor|governor)\s+((?:(?:[A-Z][\w'’-]*|von|van|der|de|da|al|bin)\s+){0,3}[A-Z][\w'’-]*)"
+)
 _NUMBER = re.compile(
     r"\d[\d,.]*|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
     r"hundreds?|thousands?|millions?|billions?|half|twice|single|several|few)\b",
@@ -316,6 +335,8 @@ def _listed(words: Iterable[str]) -> str:
 
 def _as_name(words: str) -> str:
     # Typed in lower case ("what did erdogan say"), a name is still shown as one.
+    if any(c.isdigit() for c in words):
+        return f"“{words}”"  # a figure ("18th") is quoted as typed, not title-cased
     return words if any(c.isupper() for c in words) else words.title()
 
 
@@ -393,7 +414,8 @@ def score_sentences(
     # "What did Putin say?" asks for Putin's words, not for what others said about him.
     speakers = _asked_speakers(query, tokenizer)
     words_of = speakers if _asks_only_words_of(query, speakers, tokenizer) else set()
-    weights = {t: table.weight(t) for t in set(query.terms)}
+    identity = _asks_identity(query)
+    weights = {t: table.weight(t) for t in asked_terms(query, tokenizer)}
     total = sum(weights.values())
     ranked = retrieval.passages[: settings.passages]
     if not ranked:
@@ -416,8 +438,10 @@ def score_sentences(
             lexical = (
                 float(retrieval.sentence_lexical[sid]) / top_lexical if top_lexical > 0 else 0.0
             )
-            typed = (asks is not None and holds_asked(asks, data, sid, query, tokenizer)) or (
-                bool(words_of) and _quotes(data, sid, words_of, tokenizer, strict=True)
+            typed = (
+                (asks is not None and holds_asked(asks, data, sid, query, tokenizer))
+                or (bool(words_of) and _quotes(data, sid, words_of, tokenizer, strict=True))
+                or (identity and _titles(data.sentence(sid).text, weights.keys(), tokenizer))
             )
             relevance = (
                 settings.w_answer_type * typed
@@ -442,7 +466,7 @@ def evidence_signals(
 ) -> Signals:
     table = retrieval.table
     best = candidates[0]
-    weights = {t: table.weight(t) for t in set(query.terms)}
+    weights = {t: table.weight(t) for t in asked_terms(query, tokenizer)}
     total = sum(weights.values())
     passage = _passage_terms(data, table, best.sid)
     coverage = sum(w for t, w in weights.items() if t in passage) / total if total else 0.0
@@ -451,6 +475,7 @@ def evidence_signals(
     asks_count = _COUNT_QUESTION.search(query.text) is not None
     mismatch = float(asks_count and not _counts(data.sentence(best.sid).text, query, tokenizer))
     names = question_names(data, table, query, candidates, tokenizer)
+    names += _unknown_figures(query, names, table, tokenizer)
     unknown_names = 1.0 if any(t not in table.idf for t in names) else 0.0
     unnamed_person = (
         _PERSON_BACK.search(query.text) is not None
@@ -488,6 +513,21 @@ def evidence_signals(
     )
 
 
+def _unknown_figures(
+    query: Query, names: list[str], table: SentenceTable, tokenizer: Tokenizer
+) -> list[str]:
+    """The question's figures the articles never write ("the EU's 18th sanctions package"
+    when they report the 19th): like a name they never use, the question is about
+    something else. A date is no figure here: the date reader answers for it.
+    """
+    dated = {t for d in asked_dates(query.as_read or query.text) for t in tokenizer.terms(d.text)}
+    return [
+        t
+        for t in dict.fromkeys(query.terms)
+        if any(c.isdigit() for c in t) and t not in dated and t not in names and t not in table.idf
+    ]
+
+
 def _asks_unused_topic(query: Query, names: list[str], tokenizer: Tokenizer) -> bool:
     """Whether all the question asks beyond its names is words the articles never use
     ("What's the weather in Kyiv?", "Is Zelenskyy married?"): matched through its names
@@ -497,7 +537,11 @@ def _asks_unused_topic(query: Query, names: list[str], tokenizer: Tokenizer) -> 
     articles may well use. Numbers and dates ("Sept. 5") are no topic.
     """
     dated = {t for d in asked_dates(query.as_read or query.text) for t in tokenizer.terms(d.text)}
-    asked = {t for t in query.terms if t not in names and t not in dated and not t.isdigit()}
+    asked = {
+        t
+        for t in asked_terms(query, tokenizer)
+        if t not in names and t not in dated and not t.isdigit()
+    }
     return bool(asked) and asked <= query.unused_words
 
 
@@ -648,6 +692,29 @@ def _counts(text: str, query: Query, tokenizer: Tokenizer) -> list[str]:
     return found
 
 
+def _asks_identity(query: Query) -> bool:
+    return _ASKS_IDENTITY.search(query.as_read or query.text) is not None
+
+
+def asked_terms(query: Query, tokenizer: Tokenizer) -> set[str]:
+    """The question's terms but those that only frame it: "job" in "What is Peskov's
+    job?" is what the articles answer with a title, not a word for them to use."""
+    terms = set(query.terms)
+    if _asks_identity(query):
+        terms -= {t for w in _IDENTITY_FRAME for t in tokenizer.word_terms(w)}
+    return terms
+
+
+def _titles(text: str, terms: Iterable[str], tokenizer: Tokenizer) -> bool:
+    """Whether ``text`` puts a title before a name the question asks about: by the name's
+    last word, so "leader Vladimir Putin" is no title for Vladimir Medinsky."""
+    asked = set(terms)
+    return any(
+        asked.intersection(tokenizer.terms(m.group(1).split()[-1]))
+        for m in _TITLED_NAME.finditer(text)
+    )
+
+
 def asked_for(question: str) -> str | None:
     """ "quantity", "person", "date" or "place" when the wording asks for one, else None."""
     return next((kind for kind, pattern in _ASKS.items() if pattern.search(question)), None)
@@ -658,7 +725,12 @@ def holds_asked(kind: str, data: IndexData, sid: int, query: Query, tokenizer: T
     text = data.sentence(sid).text
     if kind == "quantity":
         asked = {m.group().lower() for m in _NUMBER.finditer(query.text)}
-        return any(m.group().lower() not in asked for m in _NUMBER.finditer(text))
+        published = data.article_of_sentence(sid).published
+        dated = [(d.start, d.end) for d in find_dates(text, published)]
+        return any(
+            m.group().lower() not in asked and not any(a <= m.start() < b for a, b in dated)
+            for m in _NUMBER.finditer(text)
+        )
     if kind == "date":
         published = data.article_of_sentence(sid).published
         lowered = query.text.lower()

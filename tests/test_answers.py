@@ -548,3 +548,80 @@ def test_only_real_words_count_as_unused_not_typos(engine):
     query = engine.query("what did putin say about the ceasfire?")
     assert not query.unused_words
     assert engine.ask("what did putin say about the ceasfire?").found
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        # Each asks who someone is in words the articles never use of them: "role" and
+        # "job" counted as a topic they never mention, and were refused.
+        ("What is Peskov's role?", "Kremlin spokesperson Dmitry Peskov"),
+        ("What's Umerov's job?", "Defence Minister Rustem Umerov"),
+        ("What is Vladimir Medinsky's job?", "presidential aide Vladimir Medinsky"),
+        ("What position does Rustem Umerov hold?", "Defence Minister Rustem Umerov"),
+        ("what is lavrov's job", "Foreign Minister Sergey Lavrov"),
+        ("Who is Ursula von der Leyen?", "President Ursula von der Leyen"),
+    ],
+)
+def test_who_someone_is_is_answered_with_the_title_the_articles_give_them(engine, question, title):
+    answer = engine.ask(question)
+    assert answer.found, answer.reason
+    assert title in answer.citations[0].excerpt
+
+
+def test_a_title_answers_for_the_name_it_comes_before_only():
+    from index.answer import _titles
+    from index.lexical import Tokenizer
+
+    tokenizer = Tokenizer()
+    medinsky = tokenizer.terms("Vladimir Medinsky")
+    assert _titles("with Russian presidential aide Vladimir Medinsky", medinsky, tokenizer)
+    # "Vladimir" is asked, but the title is Putin's.
+    assert not _titles("said Russian leader Vladimir Putin", medinsky, tokenizer)
+
+
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
+        ("What is Peskov's salary?", "They never mention “salary”."),
+        ("What was Putin's job in the KGB?", "They never mention KGB."),
+        # The articles report the 19th package: a figure they never write is no name of
+        # theirs either, and the 19th's contents are no answer about the 18th.
+        ("What measures were in the EU's 18th sanctions package?", "They never mention “18th”."),
+    ],
+)
+def test_what_the_articles_never_say_of_someone_or_a_figure_is_not_found(engine, question, detail):
+    answer = engine.ask(question)
+    assert not answer.found and answer.citations == ()
+    assert detail in answer.reason
+
+
+def test_a_figure_the_articles_write_is_answered(engine):
+    # The control for the figure above: the package they do report.
+    answer = engine.ask("What is in the EU's 19th sanctions package?")
+    assert answer.found
+    assert "19th package" in answer.citations[0].excerpt
+
+
+def test_a_date_is_no_answer_to_how_long(engine):
+    # "on June 3" in the sentence on the strike counted as the length asked for, and it
+    # was quoted before the one that gives it.
+    answer = engine.ask("How long is the bridge connecting Russia to Crimea?")
+    assert answer.found
+    assert "19-kilometer" in answer.citations[0].excerpt
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("With whom did Putin say he would discuss the logistics?", "person"),
+        ("To whom did Zelenskyy speak?", "person"),
+        ("Who led the Russian delegation?", "person"),
+        ("How long is the Kerch Bridge?", "quantity"),
+        ("On what date did Putin propose talks?", "date"),
+    ],
+)
+def test_what_a_question_asks_for_is_read_from_its_wording(question, kind):
+    from index.answer import asked_for
+
+    assert asked_for(question) == kind
