@@ -18,6 +18,7 @@ threshold the answer is ``found=False`` with a plain reason, never a loosely rel
 from __future__ import annotations
 
 import bisect
+import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -136,6 +137,8 @@ _NUMBER = re.compile(
 _DIGITS = re.compile(r"\d[\d,.]*")
 # What a number measures when joined to it by a hyphen: "30-day", "19-kilometer".
 _UNIT = re.compile(r"-([A-Za-z]+)")
+# A span of time a number may measure, written after it: "more than three years".
+_TIME_UNIT = re.compile(r"\s+(years?|months?|weeks?|days?|hours?|minutes?)\b", re.I)
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 _POSSESSIVE = re.compile(r"['’]s$")
 # A capitalised word that does not open the question: a name, a place, an organisation.
@@ -473,7 +476,9 @@ def evidence_signals(
     unknown = sum(w for t, w in weights.items() if t not in table.idf) / total if total else 1.0
     # A count was asked for and the best sentence gives none.
     asks_count = _COUNT_QUESTION.search(query.text) is not None
-    mismatch = float(asks_count and not _counts(data.sentence(best.sid).text, query, tokenizer))
+    published = data.article_of_sentence(best.sid).published
+    best_text = data.sentence(best.sid).text
+    mismatch = float(asks_count and not _counts(best_text, query, tokenizer, published))
     names = question_names(data, table, query, candidates, tokenizer)
     names += _unknown_figures(query, names, table, tokenizer)
     unknown_names = 1.0 if any(t not in table.idf for t in names) else 0.0
@@ -671,21 +676,27 @@ def question_names(
     return names + sorted(t for t, lead in capitalised.items() if lead > 0)
 
 
-def _counts(text: str, query: Query, tokenizer: Tokenizer) -> list[str]:
+def _counts(
+    text: str, query: Query, tokenizer: Tokenizer, published: datetime.date | None = None
+) -> list[str]:
     """The numbers in ``text`` that may count what the question asks about.
 
     Not one the question names ("Fath-360"), not one inside a name ("Fath-360" again, when
-    the question does not name it), and not one that measures a unit the question does
-    not ask about: "30-day cease-fire" gives no count of children, while "three-day
-    cease-fire" answers "how many days".
+    the question does not name it), not one of a date ("talks on June 2" count no
+    prisoners), and not one that measures a unit the question does not ask about:
+    "30-day cease-fire" gives no count of children, nor "more than three years" of
+    prisoners, while "three-day cease-fire" answers "how many days".
     """
     asked = {m.group().lower() for m in _NUMBER.finditer(query.text)}
     terms = set(query.terms)
+    dated = [(d.start, d.end) for d in find_dates(text, published)]
     found = []
     for m in _NUMBER.finditer(text):
         if m.group().lower() in asked or text[m.start() - 1 : m.start()] == "-":
             continue
-        unit = _UNIT.match(text, m.end())
+        if any(start <= m.start() < end for start, end in dated):
+            continue
+        unit = _UNIT.match(text, m.end()) or _TIME_UNIT.match(text, m.end())
         if unit and not set(tokenizer.terms(unit.group(1))) & terms:
             continue
         found.append(m.group())

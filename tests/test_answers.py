@@ -625,3 +625,12 @@ def test_what_a_question_asks_for_is_read_from_its_wording(question, kind):
     from index.answer import asked_for
 
     assert asked_for(question) == kind
+
+
+def test_a_date_or_a_span_of_time_is_no_count(engine):
+    # The best sentence ("... a 30-day ceasefire beginning May 12") gives no count of
+    # meetings: its numbers are a span of time and a date, and "12" passed for a count.
+    answer = engine.ask("How many times has Putin met Trump?")
+    assert not answer.found, answer.citations[0].excerpt
+    # The control: a count the articles give is still found.
+    assert engine.ask("How many bombers were hit in the attack?").found
