@@ -21,6 +21,7 @@ from index.embed import Embedder
 from index.errors import BusyError, QuestionError, TalkbotError
 from index.lexical import Tokenizer
 from index.records import Answer, SearchHit, SourceInfo
+from index.roles import read_roles, with_names
 from index.search import Query, retrieve
 from index.sentence_table import SentenceTable, sentence_table
 from index.settings import Settings
@@ -118,10 +119,20 @@ class Engine:
         )
         fixed = {f.typed_term: f.term for f in fixes}
         as_read = corrected_text(text, fixes) if fixes else None
+        # "the Ukrainian leader" is read as the one the articles call so: Zelenskyy.
+        roles = (
+            read_roles(as_read or text, data, self.tokenizer)
+            if self.settings.search.read_roles
+            else ()
+        )
+        if roles:
+            as_read = with_names(as_read or text, roles)
         # The model reads the names meant too: "Ukriane" is far from "Ukraine" to it.
         vector = self.embedder.encode_query(as_read or text)
-        terms = tuple(fixed.get(t, t) for t in self.tokenizer.terms(text))
-        read_as = tuple((f.typed, f.word) for f in fixes)
+        terms = tuple(fixed.get(t, t) for t in self.tokenizer.terms(text)) + tuple(
+            t for r in roles for t in self.tokenizer.terms(r.surname)
+        )
+        read_as = tuple((f.typed, f.word) for f in fixes) + tuple((r.role, r.name) for r in roles)
         unused = self._unused_words(as_read or text, table)
         return Query(text, vector, terms, tuple(fixed.items()), read_as, as_read, unused)
 

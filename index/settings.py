@@ -82,6 +82,8 @@ class SearchSettings:
     # How much a passage is judged by its best sentence rather than as a whole.
     sentence_weight: float = 0.0
     contextualize: bool = False
+    # Read a role the question uses as the one person the articles give it (index.roles).
+    read_roles: bool = True
     aliases: tuple[tuple[str, ...], ...] = (
         ("zelenskyy", "zelensky", "zelenskiy", "zelenskii"),
         ("kyiv", "kiev"),
