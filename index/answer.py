@@ -480,7 +480,9 @@ def evidence_signals(
     best_text = data.sentence(best.sid).text
     mismatch = float(asks_count and not _counts(best_text, query, tokenizer, published))
     names = question_names(data, table, query, candidates, tokenizer)
-    names += _unknown_figures(query, names, table, tokenizer)
+    # The question's dates ("on Sept. 5") are neither figures nor a topic.
+    dated = {t for d in asked_dates(query.as_read or query.text) for t in tokenizer.terms(d.text)}
+    names += _unknown_figures(query, names, dated, table)
     unknown_names = 1.0 if any(t not in table.idf for t in names) else 0.0
     unnamed_person = (
         _PERSON_BACK.search(query.text) is not None
@@ -493,7 +495,7 @@ def evidence_signals(
     missing_names = 1.0 if any(t in table.idf and t not in passage for t in names) else 0.0
     unquoted = float(not _speakers_quoted(data, query, candidates, tokenizer))
     similarity = max(c.similarity for c in candidates[:3])
-    unused_topic = _asks_unused_topic(query, names, tokenizer)
+    unused_topic = _asks_unused_topic(query, names, dated, tokenizer)
     score = (
         settings.nf_similarity * similarity
         + settings.nf_coverage * coverage
@@ -519,13 +521,12 @@ def evidence_signals(
 
 
 def _unknown_figures(
-    query: Query, names: list[str], table: SentenceTable, tokenizer: Tokenizer
+    query: Query, names: list[str], dated: set[str], table: SentenceTable
 ) -> list[str]:
     """The question's figures the articles never write ("the EU's 18th sanctions package"
     when they report the 19th): like a name they never use, the question is about
     something else. A date is no figure here: the date reader answers for it.
     """
-    dated = {t for d in asked_dates(query.as_read or query.text) for t in tokenizer.terms(d.text)}
     return [
         t
         for t in dict.fromkeys(query.terms)
@@ -533,7 +534,9 @@ def _unknown_figures(
     ]
 
 
-def _asks_unused_topic(query: Query, names: list[str], tokenizer: Tokenizer) -> bool:
+def _asks_unused_topic(
+    query: Query, names: list[str], dated: set[str], tokenizer: Tokenizer
+) -> bool:
     """Whether all the question asks beyond its names is words the articles never use
     ("What's the weather in Kyiv?", "Is Zelenskyy married?"): matched through its names
     alone, it would be answered with whatever the articles say of Kyiv or Zelenskyy.
@@ -541,7 +544,6 @@ def _asks_unused_topic(query: Query, names: list[str], tokenizer: Tokenizer) -> 
     Only real words count (``Query.unused_words``): a typo ("ceasfire") is a word the
     articles may well use. Numbers and dates ("Sept. 5") are no topic.
     """
-    dated = {t for d in asked_dates(query.as_read or query.text) for t in tokenizer.terms(d.text)}
     asked = {
         t
         for t in asked_terms(query, tokenizer)
@@ -689,18 +691,26 @@ def _counts(
     """
     asked = {m.group().lower() for m in _NUMBER.finditer(query.text)}
     terms = set(query.terms)
-    dated = [(d.start, d.end) for d in find_dates(text, published)]
+    dated = _date_spans(text, published)
     found = []
     for m in _NUMBER.finditer(text):
         if m.group().lower() in asked or text[m.start() - 1 : m.start()] == "-":
             continue
-        if any(start <= m.start() < end for start, end in dated):
+        if _within(m.start(), dated):
             continue
         unit = _UNIT.match(text, m.end()) or _TIME_UNIT.match(text, m.end())
         if unit and not set(tokenizer.terms(unit.group(1))) & terms:
             continue
         found.append(m.group())
     return found
+
+
+def _date_spans(text: str, published: datetime.date | None) -> list[tuple[int, int]]:
+    return [(d.start, d.end) for d in find_dates(text, published)]
+
+
+def _within(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in spans)
 
 
 def _asks_identity(query: Query) -> bool:
@@ -736,12 +746,11 @@ def holds_asked(kind: str, data: IndexData, sid: int, query: Query, tokenizer: T
     text = data.sentence(sid).text
     if kind == "quantity":
         asked = {m.group().lower() for m in _NUMBER.finditer(query.text)}
-        published = data.article_of_sentence(sid).published
-        dated = [(d.start, d.end) for d in find_dates(text, published)]
-        return any(
-            m.group().lower() not in asked and not any(a <= m.start() < b for a, b in dated)
-            for m in _NUMBER.finditer(text)
-        )
+        numbers = [m for m in _NUMBER.finditer(text) if m.group().lower() not in asked]
+        if not numbers:
+            return False  # most sentences: no dates to read
+        dated = _date_spans(text, data.article_of_sentence(sid).published)
+        return any(not _within(m.start(), dated) for m in numbers)
     if kind == "date":
         published = data.article_of_sentence(sid).published
         lowered = query.text.lower()
