@@ -527,6 +527,12 @@ def test_uk_is_the_united_kingdom(engine):
             "What is Zelenskyy's favourite football team?",
             "They never mention “favourite”, “football” or “team”.",
         ),
+        # A question of who someone is frames with "job", but not with "salary" or the KGB.
+        ("What is Peskov's salary?", "They never mention “salary”."),
+        ("What was Putin's job in the KGB?", "They never mention KGB."),
+        # The articles report the 19th package: a figure they never write is no name of
+        # theirs either, and the 19th's contents are no answer about the 18th.
+        ("What measures were in the EU's 18th sanctions package?", "They never mention “18th”."),
     ],
 )
 def test_what_the_articles_never_say_of_someone_they_name_is_not_found(engine, question, detail):
@@ -580,24 +586,8 @@ def test_a_title_answers_for_the_name_it_comes_before_only():
     assert not _titles("said Russian leader Vladimir Putin", medinsky, tokenizer)
 
 
-@pytest.mark.parametrize(
-    ("question", "detail"),
-    [
-        ("What is Peskov's salary?", "They never mention “salary”."),
-        ("What was Putin's job in the KGB?", "They never mention KGB."),
-        # The articles report the 19th package: a figure they never write is no name of
-        # theirs either, and the 19th's contents are no answer about the 18th.
-        ("What measures were in the EU's 18th sanctions package?", "They never mention “18th”."),
-    ],
-)
-def test_what_the_articles_never_say_of_someone_or_a_figure_is_not_found(engine, question, detail):
-    answer = engine.ask(question)
-    assert not answer.found and answer.citations == ()
-    assert detail in answer.reason
-
-
 def test_a_figure_the_articles_write_is_answered(engine):
-    # The control for the figure above: the package they do report.
+    # The control for the 18th package (not found): the package they do report.
     answer = engine.ask("What is in the EU's 19th sanctions package?")
     assert answer.found
     assert "19th package" in answer.citations[0].excerpt
