@@ -36,6 +36,7 @@ from index.asked_date import (
 from index.dates import find_dates
 from index.events import EventRecord
 from index.lexical import STOPWORDS, Tokenizer, fold, opens_no_sentence
+from index.ordinals import unknown_ordinals
 from index.quotation import (
     SAID_BY_PRONOUN,
     adjacent,
@@ -139,6 +140,21 @@ _DIGITS = re.compile(r"\d[\d,.]*")
 _UNIT = re.compile(r"-([A-Za-z]+)")
 # A span of time a number may measure, written after it: "more than three years".
 _TIME_UNIT = re.compile(r"\s+(years?|months?|weeks?|days?|hours?|minutes?)\b", re.I)
+# What "how many" counts: the words after it, up to the verb ("how many Ukrainian soldiers
+# have been killed", "how many prisoners of war were swapped").
+_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s*){1,6})", re.I)
+_COUNTED_END_WORDS = (
+    "did do does were was are is be been have has had will would could can should may might "
+    "got get gets say says said according in on at during since after before from by to "
+    "for with told sent went made took gave fought hit held met saw won lost fled remain "
+    "remained"
+)
+_COUNTED_ENDS = frozenset(_COUNTED_END_WORDS.split())
+# ... and at most this many words: the thing counted, with its modifiers.
+_COUNTED_WORDS = 4
+# Words after a number before the thing it counts: "40 of the bombers", "dozens of
+# long-range bomber aircraft", "four Ukrainian regions".
+_COUNTED_WITHIN = 4
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 _POSSESSIVE = re.compile(r"['’]s$")
 # A capitalised word that does not open the question: a name, a place, an organisation.
@@ -315,6 +331,9 @@ def _who_is_missing(
     if signals.unknown_names:
         table = retrieval.table
         unknown = {t for t in signals.names if t not in table.idf}
+        phrases = [t for t in unknown if " " in t]
+        if phrases:  # numbered things ("third round"): quoted as typed
+            return f"They never mention {_listed(phrases)}."
         words = [w for w in _WORD.findall(text) if unknown.intersection(tokenizer.word_terms(w))]
         if words:
             return f"They never mention {_as_name(' '.join(dict.fromkeys(words)))}."
@@ -483,6 +502,8 @@ def evidence_signals(
     # The question's dates ("on Sept. 5") are neither figures nor a topic.
     dated = {t for d in asked_dates(query.as_read or query.text) for t in tokenizer.terms(d.text)}
     names += _unknown_figures(query, names, dated, table)
+    # "the third round" when the articles report a second: a phrase, never an index term.
+    names += unknown_ordinals(query.as_read or query.text, data, tokenizer)
     unknown_names = 1.0 if any(t not in table.idf for t in names) else 0.0
     unnamed_person = (
         _PERSON_BACK.search(query.text) is not None
@@ -691,6 +712,7 @@ def _counts(
     """
     asked = {m.group().lower() for m in _NUMBER.finditer(query.text)}
     terms = set(query.terms)
+    counted = counted_terms(query.text, tokenizer)
     dated = _date_spans(text, published)
     found = []
     for m in _NUMBER.finditer(text):
@@ -701,8 +723,43 @@ def _counts(
         unit = _UNIT.match(text, m.end()) or _TIME_UNIT.match(text, m.end())
         if unit and not set(tokenizer.terms(unit.group(1))) & terms:
             continue
+        if counted and not counted & _counted_after(text, m.end(), tokenizer):
+            continue
         found.append(m.group())
     return found
+
+
+def counted_terms(question: str, tokenizer: Tokenizer) -> set[str]:
+    """The terms of what "how many" asks to count, by the last word before the verb or
+    an "of" ("how many Ukrainian soldiers have died" -> soldiers, "how many prisoners of
+    war were swapped" -> prisoners); each of "strikes and locations". Empty when it
+    counts no thing ("how much", "how many were killed").
+    """
+    m = _HOW_MANY.search(question)
+    if m is None:
+        return set()
+    words: list[str] = []
+    for word in _WORD.findall(m.group(1))[:_COUNTED_WORDS]:
+        lowered = word.lower()
+        if lowered in _COUNTED_ENDS or (words and lowered.endswith("ed")):
+            break  # the verb ("soldiers died", "sources told Reuters")
+        words.append(word)
+    heads: set[str] = set()
+    for part in " ".join(words).split(" and "):
+        head = part.split(" of ")[0].split()
+        if head:
+            heads.update(tokenizer.terms(head[-1]))
+    return heads
+
+
+def _counted_after(text: str, end: int, tokenizer: Tokenizer) -> set[str]:
+    """The terms of the few words after a number that ends at ``end``: what it counts
+    ("killed four people", "more than 40 bombers", "472 drones and 7 missiles")."""
+    unit = _UNIT.match(text, end)
+    if unit:
+        return set(tokenizer.terms(unit.group(1)))
+    words = _WORD.findall(text[end : end + 80])[:_COUNTED_WITHIN]
+    return {t for w in words for t in tokenizer.terms(w)}
 
 
 def _date_spans(text: str, published: datetime.date | None) -> list[tuple[int, int]]:
@@ -749,6 +806,11 @@ def holds_asked(kind: str, data: IndexData, sid: int, query: Query, tokenizer: T
         numbers = [m for m in _NUMBER.finditer(text) if m.group().lower() not in asked]
         if not numbers:
             return False  # most sentences: no dates to read
+        counted = counted_terms(query.text, tokenizer)
+        if counted:
+            numbers = [m for m in numbers if counted & _counted_after(text, m.end(), tokenizer)]
+            if not numbers:
+                return False
         dated = _date_spans(text, data.article_of_sentence(sid).published)
         return any(not _within(m.start(), dated) for m in numbers)
     if kind == "date":

@@ -533,6 +533,9 @@ def test_uk_is_the_united_kingdom(engine):
         # The articles report the 19th package: a figure they never write is no name of
         # theirs either, and the 19th's contents are no answer about the 18th.
         ("What measures were in the EU's 18th sanctions package?", "They never mention “18th”."),
+        # They report a second round of talks: "third" was a word beside words they use,
+        # and the second round's sentence was quoted for the third.
+        ("What came out of the third round of talks?", "They never mention “third round”."),
     ],
 )
 def test_what_the_articles_never_say_of_someone_they_name_is_not_found(engine, question, detail):
@@ -624,3 +627,71 @@ def test_a_date_or_a_span_of_time_is_no_count(engine):
     assert not answer.found, answer.citations[0].excerpt
     # The control: a count the articles give is still found.
     assert engine.ask("How many bombers were hit in the attack?").found
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("How many Ukrainian soldiers have died?", "soldiers"),
+        ("How many prisoners of war were exchanged?", "prisoners"),
+        ("How many sources told Reuters that Iran was sending launchers?", "sources"),
+        ("How many Patriot air defense systems has Germany sent?", "systems"),
+        ("how many bombers got hit", "bombers"),
+        ("How many ppl died in the attack?", "ppl"),
+        ("How many strikes and locations did the Air Force count?", "strikes locations"),
+        ("How many were killed?", ""),
+        ("How much did the bridge cost?", ""),
+    ],
+)
+def test_what_how_many_counts_is_the_word_before_its_verb(engine, question, counted):
+    from index.answer import counted_terms
+
+    tokenizer = engine.tokenizer
+    assert counted_terms(question, tokenizer) == set(tokenizer.terms(counted))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Each best sentence holds a number of something else: "two sides" and a 30-day
+        # cease-fire beside "prisoners of war"; "killed four people" in an air strike.
+        "How many prisoners of war were swapped after the June talks in Istanbul?",
+        "How many Ukrainian soldiers have been killed since the invasion began?",
+    ],
+)
+def test_a_number_of_something_else_is_no_count(engine, question):
+    answer = engine.ask(question)
+    assert not answer.found, answer.citations[0].excerpt
+
+
+@pytest.mark.parametrize(
+    ("question", "number"),
+    [
+        ("How many people were killed in the strikes on Sumy?", "four people"),
+        ("How many sources told Reuters that Iran was preparing launchers?", "two Western"),
+        ("How many days did the ceasefire for the Victory Day anniversary last?", "three-day"),
+    ],
+)
+def test_a_number_of_what_is_asked_is_a_count(engine, question, number):
+    answer = engine.ask(question)
+    assert answer.found, answer.reason
+    assert any(number in c.excerpt for c in answer.citations)
+
+
+def test_numbered_things_are_mined_from_the_articles():
+    from index.lexical import Tokenizer
+    from index.ordinals import mine_counted
+
+    tokenizer = Tokenizer()
+    counted = mine_counted(["the second round of talks", "its 19th package"], tokenizer)
+    assert (2, *tokenizer.terms("round")) in counted.pairs
+    assert (19, *tokenizer.terms("package")) in counted.pairs
+    # A hyphenated ordinal is no count of what follows.
+    assert not mine_counted(["the third-largest city"], tokenizer).pairs
+
+
+def test_a_numbered_thing_the_articles_write_is_answered(engine):
+    # The control for the third round: the round they do report.
+    answer = engine.ask("What happened at the second round of talks in Istanbul?")
+    assert answer.found, answer.reason
+    assert "second round" in answer.citations[0].excerpt

@@ -182,7 +182,7 @@ def test_which_numbers_count_what_a_question_asks_about(engine):
 
     children = "How many children were returned?"
     assert counts(children, "a 30-day cease-fire and the return of children") == []
-    assert counts(children, "It returned 20 children and 3 adults.") == ["20", "3"]
+    assert counts(children, "It returned 20 children and 3 adults.") == ["20"]  # not 3
     assert counts(children, "Iran sent Fath-360 missiles.") == []  # part of a name
     assert counts("How many days did the truce last?", "a three-day truce") == ["three"]
     assert counts("How many Fath-360 missiles?", "Fath-360 missiles arrived.") == []
