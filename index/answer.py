@@ -110,7 +110,19 @@ _ASKS = {
     "person": re.compile(r"^\W*(who|whom|whose)\b|\b(with|to|for|by|from) whom\b", re.I),
     "date": re.compile(r"^\W*when\b|\b(what|which) (date|day|month|year)\b", re.I),
     "place": re.compile(r"^\W*where\b|\b(what|which) (city|country|venue|place|town)\b", re.I),
+    "reason": re.compile(r"^\W*why\b|\b(reason|purpose|occasion|motive|motivation)s?\b", re.I),
 }
+# ... the words that frame a why-question, answered with a reason in other words.
+_REASON_FRAME = frozenset(["reason", "reasons", "purpose", "motive", "motives", "motivation"])
+# How news writing gives a reason or a purpose: "because", "designed to delay", "in honor
+# of", "a ploy to", "fears that", "can't go ... when my country's under missiles".
+_REASON = re.compile(
+    r"\b(because|due to|in order to|so that|so as to|designed to|intended to|aimed at|"
+    r"meant to|in honou?r of|to mark|ploy|pretext|in response to|in retaliation|"
+    r"as a result|believes?|fears?|can['’]t\b.*\bwhen|won['’]t\b.*\bwhen|reasons?|"
+    r"accus\w+ [\w\s-]{1,40}? of)\b",
+    re.I,
+)
 # "Who is X?", "What is X's job?", "What position does X hold?", "What does X do?": the
 # articles answer with the title they put before a name ("Kremlin spokesperson Dmitry
 # Peskov"), in words the question does not use.
@@ -487,6 +499,7 @@ def evidence_signals(
     settings: AnswerSettings,
 ) -> Signals:
     table = retrieval.table
+    candidates = _as_judged(query, candidates, settings)
     best = candidates[0]
     weights = {t: table.weight(t) for t in asked_terms(query, tokenizer)}
     total = sum(weights.values())
@@ -539,6 +552,19 @@ def evidence_signals(
         float(unnamed_person),
         float(unused_topic),
     )
+
+
+def _as_judged(
+    query: Query, candidates: list[ScoredSentence], settings: AnswerSettings
+) -> list[ScoredSentence]:
+    """The candidates in the order whether to answer is judged on: as ranked, but for a
+    why-question without the lift for giving a reason. "because" or "fears" tells
+    nothing of whether a sentence is on the question's topic, and a reason-giving
+    sentence from another passage would be judged on that passage's terms."""
+    if asked_for(query.text) != "reason":
+        return candidates
+    lift = settings.w_answer_type
+    return sorted(candidates, key=lambda c: (-(c.relevance - lift * c.typed), c.sid))
 
 
 def _unknown_figures(
@@ -780,6 +806,8 @@ def asked_terms(query: Query, tokenizer: Tokenizer) -> set[str]:
     terms = set(query.terms)
     if _asks_identity(query):
         terms -= {t for w in _IDENTITY_FRAME for t in tokenizer.word_terms(w)}
+    if asked_for(query.text) == "reason":
+        terms -= {t for w in _REASON_FRAME for t in tokenizer.word_terms(w)}
     return terms
 
 
@@ -794,7 +822,8 @@ def _titles(text: str, terms: Iterable[str], tokenizer: Tokenizer) -> bool:
 
 
 def asked_for(question: str) -> str | None:
-    """ "quantity", "person", "date" or "place" when the wording asks for one, else None."""
+    """ "quantity", "person", "date", "place" or "reason" when the wording asks for one,
+    else None."""
     return next((kind for kind, pattern in _ASKS.items() if pattern.search(question)), None)
 
 
@@ -817,6 +846,8 @@ def holds_asked(kind: str, data: IndexData, sid: int, query: Query, tokenizer: T
         published = data.article_of_sentence(sid).published
         lowered = query.text.lower()
         return any(d.text.lower() not in lowered for d in find_dates(text, published))
+    if kind == "reason":
+        return _REASON.search(text) is not None
     terms = set(query.terms)
     words = _PLACE.findall(text) if kind == "place" else _NAME.findall(text)
     return any(t not in terms for w in words for t in tokenizer.terms(w))

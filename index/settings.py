@@ -91,6 +91,7 @@ class SearchSettings:
         ("erdogan", "erdoğan"),
         ("tayyip", "tayip"),
         ("united kingdom", "uk", "britain"),
+        ("european union", "eu"),
     )
     # Words news questions and articles use for one thing; folded like the aliases. A
     # general thesaurus of war and diplomacy reporting, not a list of the eval's words.

@@ -612,6 +612,8 @@ def test_a_date_is_no_answer_to_how_long(engine):
         ("Who led the Russian delegation?", "person"),
         ("How long is the Kerch Bridge?", "quantity"),
         ("On what date did Putin propose talks?", "date"),
+        ("Why did Zelenskyy refuse to go?", "reason"),
+        ("What was the occasion for the truce?", "reason"),
     ],
 )
 def test_what_a_question_asks_for_is_read_from_its_wording(question, kind):
@@ -695,3 +697,32 @@ def test_a_numbered_thing_the_articles_write_is_answered(engine):
     answer = engine.ask("What happened at the second round of talks in Istanbul?")
     assert answer.found, answer.reason
     assert "second round" in answer.citations[0].excerpt
+
+
+def test_a_why_question_leads_with_the_sentence_that_gives_a_reason(engine):
+    # Led with the sentence that reports the refusal ("has rejected an offer ... to travel
+    # to Moscow"), which says nothing of why; the reason is Zelenskyy's own words.
+    answer = engine.ask("Why did Zelenskyy say no to going to Moscow?")
+    assert answer.found
+    assert "under missiles" in answer.citations[0].excerpt
+
+
+def test_whether_to_answer_a_why_question_is_judged_without_the_lift_for_a_reason(engine):
+    from index.answer import ScoredSentence, _as_judged
+
+    lift = engine.settings.answer.w_answer_type
+    on_topic = ScoredSentence(1, 0.60, 0.6, 0.5, False)
+    a_reason = ScoredSentence(2, 0.60 - lift / 2 + lift, 0.3, 0.0, True)
+    ranked = [a_reason, on_topic]
+    why = engine.query("Why did the talks fail?")
+    assert _as_judged(why, ranked, engine.settings.answer) == [on_topic, a_reason]
+    what = engine.query("What did the talks achieve?")
+    assert _as_judged(what, ranked, engine.settings.answer) == ranked
+
+
+def test_the_words_that_frame_a_why_question_are_not_its_topic(engine):
+    # "reason" is no word the articles use, and "EU" is how they write the European
+    # Union only in part: this was refused on both counts.
+    answer = engine.ask("For what reason did the EU send a delegation to Washington?")
+    assert answer.found, answer.reason
+    assert "European Union is sending a delegation" in answer.citations[0].excerpt
