@@ -234,7 +234,7 @@ class Signals:
     coverage: float  # idf-weighted share of question terms in the best sentence's passage
     unknown: float  # idf-weighted share of question terms the index never uses
     unknown_names: float  # 1 if the question names someone or something the index never uses
-    count_mismatch: float  # 1 if "how many" meets a best sentence without a number
+    count_mismatch: float  # 1 if "how many" ("when") meets a best sentence without a number (date)
     missing_names: float  # 1 if the question names something the index has but not here
     unquoted_speaker: float  # 1 if it asks what X said and no candidate has X saying it
     score: float  # the rule's value; answer when >= settings.nf_threshold
@@ -506,11 +506,19 @@ def evidence_signals(
     passage = _passage_terms(data, table, best.sid)
     coverage = sum(w for t, w in weights.items() if t in passage) / total if total else 0.0
     unknown = sum(w for t, w in weights.items() if t not in table.idf) / total if total else 1.0
-    # A count was asked for and the best sentence gives none.
+    # A count was asked for and the best sentence gives none ...
     asks_count = _COUNT_QUESTION.search(query.text) is not None
     published = data.article_of_sentence(best.sid).published
     best_text = data.sentence(best.sid).text
-    mismatch = float(asks_count and not _counts(best_text, query, tokenizer, published))
+    mismatch = float(
+        (asks_count and not _counts(best_text, query, tokenizer, published))
+        # ... or a date, and it gives none the question does not ("In what year was NATO
+        # founded?" met with NATO's ministers at Ramstein).
+        or (
+            asked_for(query.text) == "date"
+            and not holds_asked("date", data, best.sid, query, tokenizer)
+        )
+    )
     names = question_names(data, table, query, candidates, tokenizer)
     # The question's dates ("on Sept. 5") are neither figures nor a topic.
     dated = {t for d in asked_dates(query.as_read or query.text) for t in tokenizer.terms(d.text)}

@@ -726,3 +726,12 @@ def test_the_words_that_frame_a_why_question_are_not_its_topic(engine):
     answer = engine.ask("For what reason did the EU send a delegation to Washington?")
     assert answer.found, answer.reason
     assert "European Union is sending a delegation" in answer.citations[0].excerpt
+
+
+def test_a_date_asked_for_and_not_given_is_not_found(engine):
+    # The best sentence holds NATO, at Ramstein, and no date: it was quoted as the answer.
+    answer = engine.ask("In what year was NATO created?")
+    assert not answer.found, answer.citations[0].excerpt
+    # The control: a date the articles give.
+    answer = engine.ask("When did Putin propose resuming talks in Istanbul?")
+    assert answer.found and "May 15" in answer.citations[0].excerpt
