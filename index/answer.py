@@ -506,10 +506,11 @@ def evidence_signals(
     passage = _passage_terms(data, table, best.sid)
     coverage = sum(w for t, w in weights.items() if t in passage) / total if total else 0.0
     unknown = sum(w for t, w in weights.items() if t not in table.idf) / total if total else 1.0
-    # A count was asked for and the best sentence gives none ...
+    # A count was asked for and the best sentence (or a neighbour the first excerpt may
+    # quote with it) gives none ...
     asks_count = _COUNT_QUESTION.search(query.text) is not None
     published = data.article_of_sentence(best.sid).published
-    best_text = data.sentence(best.sid).text
+    best_text = _with_neighbours(data, best.sid)
     mismatch = float(
         (asks_count and not _counts(best_text, query, tokenizer, published))
         # ... or a date, and it gives none the question does not ("In what year was NATO
@@ -560,6 +561,17 @@ def evidence_signals(
         float(unnamed_person),
         float(unused_topic),
     )
+
+
+def _with_neighbours(data: IndexData, sid: int) -> str:
+    """Sentence ``sid`` with the sentences either side of it in its article: the first
+    excerpt may quote one of them ("Russia fired another barrage of military drones
+    overnight." then "The attack came in the form of 91 Russian drones")."""
+    doc = data.sentences[sid, 0]
+    first = sid - 1 if sid > 0 and data.sentences[sid - 1, 0] == doc else sid
+    last = sid + 1 if sid + 1 < len(data.sentences) and data.sentences[sid + 1, 0] == doc else sid
+    article = data.article_of_sentence(sid)
+    return article.text[int(data.sentences[first, 1]) : int(data.sentences[last, 2])]
 
 
 def _as_judged(

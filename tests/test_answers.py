@@ -735,3 +735,13 @@ def test_a_date_asked_for_and_not_given_is_not_found(engine):
     # The control: a date the articles give.
     answer = engine.ask("When did Putin propose resuming talks in Istanbul?")
     assert answer.found and "May 15" in answer.citations[0].excerpt
+
+
+def test_a_count_the_next_sentence_gives_is_a_count(engine):
+    # The best sentence reports the barrage ("Russia fired another barrage of military
+    # drones overnight") and the one after it the number: the question was refused.
+    answer = engine.ask(
+        "How many drones did Russia send in the overnight barrage after Putin's comments?"
+    )
+    assert answer.found, answer.reason
+    assert "91 Russian drones" in answer.citations[0].excerpt
