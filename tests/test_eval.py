@@ -30,22 +30,24 @@ EVAL = ROOT / "tests" / "eval"
 # held-out: 0.85, 0.97, 0.90, 0.76, 0.88, 0.97 / 1.00. Round 6 (the splitter keeps a
 # quotation's speaker): dev hit@1 0.81, hit@5 0.975, MRR 0.87, any citation 0.875.
 # Round 9 (role reading, who-someone-is questions): dev hit@1 0.85, MRR 0.90, first
-# citation 0.81, any 0.89; held-out first citation 0.76, any 0.88, found 0.97.
+# citation 0.81, any 0.89; held-out first citation 0.76, any 0.88, found 0.97. Round 10
+# (reason answer type, counts of what is asked, numbered things): dev any 0.90, not found
+# 0.89; held-out first citation 0.79, any 0.91. Each floor is less a question or two.
 DEV_FLOORS = {
     "hit@1": 0.82,
     "hit@5": 0.95,
     "mrr@10": 0.87,
     "first_citation": 0.78,
-    "any_citation": 0.86,
+    "any_citation": 0.88,
     "found_answerable": 0.93,
-    "notfound_unanswerable": 0.75,
+    "notfound_unanswerable": 0.83,
 }
 HELDOUT_FLOORS = {
     "hit@1": 0.78,
     "hit@5": 0.91,
     "mrr@10": 0.85,
-    "first_citation": 0.72,
-    "any_citation": 0.84,
+    "first_citation": 0.75,
+    "any_citation": 0.87,
     "found_answerable": 0.93,
     "notfound_unanswerable": 0.80,
 }
@@ -258,7 +260,7 @@ def test_eval_command_reports_a_missing_set_in_one_line(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("typed", "floors"),
     [
-        ("lower", {"first_citation": 0.74, "found_answerable": 0.93, "notfound_unanswerable": 0.6}),
+        ("lower", {"first_citation": 0.74, "found_answerable": 0.93, "notfound_unanswerable": 0.7}),
         # In capitals every word looked like a name: found 0.65 before.
         ("upper", {"first_citation": 0.74, "found_answerable": 0.93, "notfound_unanswerable": 0.6}),
         ("typo", {"first_citation": 0.72, "found_answerable": 0.9}),
