@@ -202,7 +202,9 @@ def hostile_engine(corpus_copy, embedder) -> Engine:
 async def test_hostile_question_and_article_cannot_ping_or_break_formatting(
     hostile_engine: Engine, tmp_path
 ) -> None:
-    question = f"When does the Veltrania ceasefire timetable start? {HOSTILE}"
+    # (The lines that give the start date are not indexed: cleaning drops them, so "When
+    # does it start?" is rightly not found; the spokesman's line, hostile text and all, is.)
+    question = f"What did a spokesman say about the Veltrania plan? {HOSTILE}"
     answer = hostile_engine.ask(question)
     assert answer.found and any("Veltrania" in c.excerpt for c in answer.citations)
     assert any("`" in c.excerpt for c in answer.citations)  # the hostile text is quoted
