@@ -67,6 +67,12 @@ class AskedDate:
             return self.day is None or value.day == self.day
         return self.day is None
 
+    def holds(self, day: datetime.date | None) -> bool:
+        """Whether ``day`` (an article's publication date) falls in this month or year."""
+        if day is None or (self.year is not None and day.year != self.year):
+            return False
+        return self.month is None or day.month == self.month
+
     def label(self) -> str:
         """ "September 5", "May 2025", "June 2, 2025", "2025": how the reply names it."""
         if self.month is None:

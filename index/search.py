@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.asked_date import asked_dates
 from index.dense import search_dense
 from index.lexical import Tokenizer
 from index.sentence_table import SentenceTable, passage_bm25, sentence_table
@@ -104,12 +105,29 @@ def retrieve(
     np.maximum.at(best_lexical, owner, sentence_bm25[where])
 
     fused = _fuse(dense, lexical, best_dense, best_lexical, settings)
+    fused += settings.published_month_weight * _published_when_asked(data, query, candidates)
     order = _distinct(np.lexsort((candidates, -fused)), firsts, lasts, k)
     ranked = [
         ScoredPassage(int(candidates[i]), float(fused[i]), float(dense[i]), float(lexical[i]))
         for i in order
     ]
     return Retrieval(ranked, table, sentence_dense, sentence_lexical, float(lexical_all.max()))
+
+
+def _published_when_asked(data: IndexData, query: Query, candidates: np.ndarray) -> np.ndarray:
+    """1 for candidates whose article was published in a month the question names.
+
+    "Who led Ukraine's team at the talks in June?" means the talks June's articles
+    report; an article from September recalls them in passing. A year alone ("in 2022")
+    is a date the story tells, not the one it was written on, so it does not count.
+    """
+    months = [d for d in asked_dates(query.as_read or query.text) if d.month is not None]
+    if not months:
+        return np.zeros(len(candidates), dtype=np.float32)
+    in_month = np.array(
+        [any(d.holds(a.published) for d in months) for a in data.articles], dtype=np.float32
+    )
+    return in_month[data.passages[candidates, 0]]
 
 
 def _distinct(order: np.ndarray, firsts: np.ndarray, lasts: np.ndarray, k: int) -> list[int]:

@@ -81,6 +81,9 @@ class SearchSettings:
     dense_weight: float = 0.7
     # How much a passage is judged by its best sentence rather than as a whole.
     sentence_weight: float = 0.0
+    # Added to the fused score of passages from articles published in a month the question
+    # names ("the June talks", "back in May"): news of a month is reported that month.
+    published_month_weight: float = 0.15
     contextualize: bool = False
     # Read a role the question uses as the one person the articles give it (index.roles).
     read_roles: bool = True
@@ -396,6 +399,11 @@ def _check_ranges(s: Settings) -> None:
         (
             0.0 <= s.search.sentence_weight <= 1.0,
             "search.sentence_weight",
+            "must be between 0 and 1",
+        ),
+        (
+            0.0 <= s.search.published_month_weight <= 1.0,
+            "search.published_month_weight",
             "must be between 0 and 1",
         ),
         (1 <= s.answer.passages <= 50, "answer.passages", "must be between 1 and 50"),

@@ -70,6 +70,15 @@ def test_a_date_matches_its_day_or_month_in_any_year_unless_one_is_written():
     assert not may_2025.matches(_event("2025-01-01", "year"))
 
 
+def test_a_publication_date_is_held_by_the_month_named_and_by_its_year_when_written():
+    june = AskedDate("in June", 6, None, None)
+    assert june.holds(datetime.date(2025, 6, 4)) and june.holds(datetime.date(2024, 6, 30))
+    assert not june.holds(datetime.date(2025, 5, 11)) and not june.holds(None)
+    june_2025 = AskedDate("June 2025", 6, None, 2025)
+    assert june_2025.holds(datetime.date(2025, 6, 4))
+    assert not june_2025.holds(datetime.date(2024, 6, 4))
+
+
 def test_a_year_matches_every_event_in_it():
     year = AskedDate("2025", None, None, 2025)
     assert year.matches(_event("2025-06-02")) and year.matches(_event("2025-01-01", "year"))
