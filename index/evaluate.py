@@ -399,9 +399,7 @@ def default_variants(settings: Settings) -> list[Variant]:
     variants.append(Variant("- aliases", _with("search", aliases=())))
     variants.append(Variant("- synonyms", _with("search", synonyms=())))
     variants.append(Variant("- role reading", _with("search", read_roles=False)))
-    variants.append(
-        Variant("- published-month lift", _with("search", published_month_weight=0.0))
-    )
+    variants.append(Variant("- published-month lift", _with("search", published_month_weight=0.0)))
     variants.append(
         Variant(
             "contextualize " + ("off" if settings.search.contextualize else "on"),
