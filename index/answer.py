@@ -33,7 +33,7 @@ from index.asked_date import (
     events_note,
     events_on,
 )
-from index.dates import find_dates
+from index.dates import PRECISIONS, find_dates
 from index.events import EventRecord
 from index.lexical import STOPWORDS, Tokenizer, fold, opens_no_sentence
 from index.ordinals import unknown_ordinals
@@ -102,13 +102,22 @@ _FOREIGN_WORDS = frozenset(
 _SHARED_WORDS = frozenset({"was", "die", "an", "in", "so", "also", "me", "no", "a", "o"})
 _SPACE = re.compile(r"\s+")
 _COUNT_QUESTION = re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|share)\b", re.I)
+# "On what date ...", "which month ...": the date asked for is a day (or a month), and a
+# sentence giving only a coarser one ("last month") does not answer it; "when" takes any.
+_ASKED_PRECISION = re.compile(
+    r"\b(?:what|which) (?:(?:exact|precise|specific) )?(date|day|month|year)\b", re.I
+)
+_DATE_WORD_PRECISION = {"date": "day", "day": "day", "month": "month", "year": "year"}
 # What kind of thing a question asks for, from its wording alone (no per-question rules).
 _ASKS = {
     "quantity": re.compile(
         r"\bhow (many|much|long|far|old|big|large)\b|\bwhat (number|percentage|share|size)\b", re.I
     ),
     "person": re.compile(r"^\W*(who|whom|whose)\b|\b(with|to|for|by|from) whom\b", re.I),
-    "date": re.compile(r"^\W*when\b|\b(what|which) (date|day|month|year)\b", re.I),
+    "date": re.compile(
+        r"^\W*when\b|\b(what|which) (?:(?:exact|precise|specific) )?(date|day|month|year)\b",
+        re.I,
+    ),
     "place": re.compile(r"^\W*where\b|\b(what|which) (city|country|venue|place|town)\b", re.I),
     "reason": re.compile(r"^\W*why\b|\b(reason|purpose|occasion|motive|motivation)s?\b", re.I),
 }
@@ -865,7 +874,12 @@ def holds_asked(kind: str, data: IndexData, sid: int, query: Query, tokenizer: T
     if kind == "date":
         published = data.article_of_sentence(sid).published
         lowered = query.text.lower()
-        return any(d.text.lower() not in lowered for d in find_dates(text, published))
+        asked = _ASKED_PRECISION.search(query.text)
+        finest = PRECISIONS.index(_DATE_WORD_PRECISION[asked.group(1).lower()]) if asked else 2
+        return any(
+            d.text.lower() not in lowered and PRECISIONS.index(d.precision) <= finest
+            for d in find_dates(text, published)
+        )
     if kind == "reason":
         return _REASON.search(text) is not None
     terms = set(query.terms)

@@ -737,6 +737,28 @@ def test_a_date_asked_for_and_not_given_is_not_found(engine):
     assert answer.found and "May 15" in answer.citations[0].excerpt
 
 
+def test_a_day_asked_for_is_not_answered_by_a_month(engine):
+    # The articles date the Alaska summit only as "last month": no day, which "on what
+    # exact date" asks for; it was answered with that sentence.
+    answer = engine.ask("On what exact date did Putin and Trump hold their summit in Alaska?")
+    assert not answer.found, answer.citations[0].excerpt
+    # "When" and "in what month" take the month the articles give.
+    for question in (
+        "When did Putin and Trump hold their summit in Alaska?",
+        "In what month did Putin and Trump meet in Alaska?",
+    ):
+        answer = engine.ask(question)
+        assert answer.found, question
+        assert "last month" in answer.citations[0].excerpt, question
+
+
+def test_a_day_asked_for_leads_with_the_sentence_that_gives_a_day(engine):
+    # "Later this week" dates the proposal to a week, not a day; "on Thursday" is one.
+    answer = engine.ask("On what date did Putin suggest restarting direct talks in Istanbul?")
+    assert answer.found
+    assert "already on Thursday" in answer.citations[0].excerpt
+
+
 def test_a_count_the_next_sentence_gives_is_a_count(engine):
     # The best sentence reports the barrage ("Russia fired another barrage of military
     # drones overnight") and the one after it the number: the question was refused.
