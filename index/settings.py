@@ -113,6 +113,7 @@ class SearchSettings:
         ("agreement", "deal", "accord", "pact"),
         ("rejected", "refused", "rebuffed"),
         ("foreign minister", "top diplomat"),
+        ("led", "headed"),
     )
 
     @property
