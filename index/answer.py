@@ -114,10 +114,7 @@ _ASKS = {
         r"\bhow (many|much|long|far|old|big|large)\b|\bwhat (number|percentage|share|size)\b", re.I
     ),
     "person": re.compile(r"^\W*(who|whom|whose)\b|\b(with|to|for|by|from) whom\b", re.I),
-    "date": re.compile(
-        r"^\W*when\b|\b(what|which) (?:(?:exact|precise|specific) )?(date|day|month|year)\b",
-        re.I,
-    ),
+    "date": re.compile(r"^\W*when\b|" + _ASKED_PRECISION.pattern, re.I),
     "place": re.compile(r"^\W*where\b|\b(what|which) (city|country|venue|place|town)\b", re.I),
     "reason": re.compile(r"^\W*why\b|\b(reason|purpose|occasion|motive|motivation)s?\b", re.I),
 }
