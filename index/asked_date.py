@@ -19,6 +19,7 @@ events and the timeline's range for the rest.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -97,6 +98,9 @@ class AskedDate:
         return format_date(datetime.date(year, self.month, self.day or 1), precision)
 
 
+# Read up to four times a question (search's month lift; the answerer's date-only test,
+# its date terms and its names), and pure: the dates of a text never change.
+@functools.lru_cache(maxsize=1024)
 def asked_dates(question: str) -> tuple[AskedDate, ...]:
     """The days, months and years ``question`` names, in order; no relative dates."""
     text = _MONTH_WORD.sub(lambda m: _month_cased(question, m), question)
