@@ -260,7 +260,7 @@ def compose_answer(
     settings: AnswerSettings,
 ) -> Answer:
     if _GREETING.match(query.text) or _ABOUT_THE_BOT.match(query.text):
-        return Answer(query.text, False, NOT_FOUND, (), reason=ASK_ME)
+        return Answer(query.shown, False, NOT_FOUND, (), reason=ASK_ME)
     if looks_foreign(query, retrieval.table):
         # Matched only through its names, it would be answered with loosely related quotes.
         return _not_found(query, foreign=True)
@@ -293,7 +293,8 @@ def compose_answer(
     chosen, neighbour = _lead_in_context(
         data, candidates, chosen, settings.lead_context_chars, settings.lead_context_ratio
     )
-    return _render(data, query.text, chosen, {} if neighbour is None else {chosen[0][0]: neighbour})
+    quoted_with = {} if neighbour is None else {chosen[0][0]: neighbour}
+    return _render(data, query.shown, chosen, quoted_with)
 
 
 def _names_a_topic(query: Query, candidates: list[ScoredSentence], signals: Signals) -> bool:
@@ -335,7 +336,7 @@ def _not_found(
         reason += " " + STANDS_ALONE
     elif detail:
         reason += " " + detail
-    return Answer(query.text, False, NOT_FOUND, (), reason=reason)
+    return Answer(query.shown, False, NOT_FOUND, (), reason=reason)
 
 
 def _who_is_missing(
@@ -389,7 +390,7 @@ def _events_answer(
     events = events_on(data.events or (), dates)
     if not events:
         reason = f"{NOT_FOUND} They report no event dated {dates_label(dates)}; {ON_THE_TIMELINE}"
-        return Answer(query.text, False, NOT_FOUND, (), reason=reason)
+        return Answer(query.shown, False, NOT_FOUND, (), reason=reason)
     shown = sorted(events, key=_event_standing)[:limit]
     groups: list[list[int]] = []
     cited: set[int] = set()
@@ -404,7 +405,7 @@ def _events_answer(
         for sid in g
         if (n := rest_of_quotation(data, sid, limit_chars)) is not None
     }
-    answer = _render(data, query.text, groups, whole)
+    answer = _render(data, query.shown, groups, whole)
     return replace(answer, note=events_note(events, len(shown), dates))
 
 

@@ -25,6 +25,7 @@ from index.roles import read_roles, with_names
 from index.search import Query, retrieve
 from index.sentence_table import SentenceTable, sentence_table
 from index.settings import Settings
+from index.shorthand import expand_shorthand
 from index.spelling import corrected_text, corrections
 from index.store import IndexData, IndexStore, load_current
 from index.timeline import Timeline, make_timeline, timeline_settings
@@ -110,6 +111,8 @@ class Engine:
         """The question embedded and tokenised, a typo in a name read as the index's word."""
         data = data or self._data
         table = sentence_table(data, self.tokenizer)
+        # "how many ppl were killed": read as "people" by everything that reads it.
+        typed, text = text, expand_shorthand(text)
         fixes = corrections(
             text,
             data,
@@ -134,7 +137,16 @@ class Engine:
         )
         read_as = tuple((f.typed, f.word) for f in fixes) + tuple((r.role, r.name) for r in roles)
         unused = self._unused_words(as_read or text, table)
-        return Query(text, vector, terms, tuple(fixed.items()), read_as, as_read, unused)
+        return Query(
+            text,
+            vector,
+            terms,
+            tuple(fixed.items()),
+            read_as,
+            as_read,
+            unused,
+            typed=typed if typed != text else None,
+        )
 
     def _unused_words(self, text: str, table: SentenceTable) -> frozenset[str]:
         """Terms of the words of ``text`` that the index never uses and the model has a

@@ -45,6 +45,13 @@ class Query:
     # Terms of the question's words the index never uses and the model knows as whole
     # words: real words the articles don't use ("weather"), not typos ("ceasfire").
     unused_words: frozenset[str] = frozenset()
+    # The question as typed, when chat shorthand was written out in ``text`` ("ppl").
+    typed: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """The question as the asker wrote it, for the reply."""
+        return self.typed or self.text
 
 
 @dataclass(frozen=True)
