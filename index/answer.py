@@ -259,7 +259,8 @@ def compose_answer(
     tokenizer: Tokenizer,
     settings: AnswerSettings,
 ) -> Answer:
-    if _GREETING.match(query.text) or _ABOUT_THE_BOT.match(query.text):
+    # Nothing left once chat filler is dropped ("lol"): no question, like a greeting.
+    if not query.text or _GREETING.match(query.text) or _ABOUT_THE_BOT.match(query.text):
         return Answer(query.shown, False, NOT_FOUND, (), reason=ASK_ME)
     if looks_foreign(query, retrieval.table):
         # Matched only through its names, it would be answered with loosely related quotes.

@@ -63,3 +63,11 @@ def test_filler_does_not_change_the_answer(engine):
     with_filler = engine.ask("what did zelensky say about going to moscow lol")
     without = engine.ask("what did zelensky say about going to moscow")
     assert [c.start for c in with_filler.citations] == [c.start for c in without.citations]
+
+
+@pytest.mark.parametrize("typed", ["lol", "tbh lol"])
+def test_filler_alone_is_no_question(engine, typed):
+    answer = engine.ask(typed)
+    assert not answer.found
+    assert answer.reason.startswith("Ask about the articles")  # not "they are in English"
+    assert answer.question == typed
