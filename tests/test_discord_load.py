@@ -36,7 +36,7 @@ from bot.render import answer_embed
 from bot.settings import DiscordSettings
 from index.build import build_index
 from index.engine import Engine
-from tests.fakediscord import FakeDiscord
+from tests.fakediscord import FakeDiscord, stalls
 from tests.fakediscord.harness import Outcome, running, wait_for
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -242,13 +242,13 @@ async def test_200_interactions_twice_with_refreshes_midway(
         + quick.report("load, quick refresh midway")
     )
 
-    stalls = [
+    gateway_warnings = [
         r.getMessage()
         for r in caplog.records
         if r.name.startswith("discord")
         and any(s in r.msg for s in ("heartbeat blocked", "Can't keep up", "stopped responding"))
     ]
-    assert stalls == []
+    assert gateway_warnings == []
     assert len(set(folders)) == 3  # each refresh swapped in a new index
     for b in (heavy, quick):
         # None lost: one acknowledgement each, then one answer or one cooldown notice.
@@ -262,7 +262,7 @@ async def test_200_interactions_twice_with_refreshes_midway(
             assert embed_text(embed) == expected[b.questions[token]]
         # The event loop never stalled: Discord drops a bot that misses heartbeats.
         assert b.unacked == 0
-        assert max(b.gaps) < 1.5 * HEARTBEAT_MS / 1000, b.gaps
+        assert not stalls(b.gaps, HEARTBEAT_MS), b.gaps
     # Memory: flat once freed memory is returned (see collect()). The exact measures
     # are Python's: each swapped-out index is garbage-collected, and what a burst leaves
     # held is the fake Discord's own records and the live feedback views (~35k blocks,

@@ -17,7 +17,7 @@ injection); ``payloads.py`` builds the JSON objects Discord sends.
 """
 
 from .payloads import find_custom_ids, snowflake
-from .server import FakeDiscord, GatewaySession, Heartbeat, RecordedRequest, shard_of
+from .server import FakeDiscord, GatewaySession, Heartbeat, RecordedRequest, shard_of, stalls
 
 __all__ = [
     "FakeDiscord",
@@ -27,4 +27,5 @@ __all__ = [
     "find_custom_ids",
     "shard_of",
     "snowflake",
+    "stalls",
 ]

@@ -99,6 +99,17 @@ class GatewaySession:
         return [b - a for a, b in zip(times, times[1:], strict=False)]
 
 
+def stalls(gaps: list[float], interval_ms: int) -> list[float]:
+    """The heartbeat gaps long enough to mean the bot's event loop was blocked.
+
+    A blocked loop delays the next heartbeat by as long as it was blocked, and the work the
+    tests would catch on the loop (a chart, a burst of answers, a refresh) blocks it for a
+    second or more. Scheduling noise on a loaded 2-core CI machine has delayed a beat by
+    163 ms (a 463 ms gap at 300 ms), so the allowance is a full interval.
+    """
+    return [gap for gap in gaps if gap >= 2 * interval_ms / 1000]
+
+
 @dataclass
 class _Failure:
     method: str
