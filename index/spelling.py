@@ -11,7 +11,9 @@ question into "not found". A question word is read as a name of the articles whe
   whole word for it (a real English word the articles don't use stays as typed);
 - one edit of it (a letter deleted, inserted or replaced, or two neighbouring letters
   swapped; never the first letter) is a word the articles write, capitalised, as a name.
-  Several: the one most sentences use.
+  Several: the one most sentences use;
+- it is not a common English word one edit from a name English does not use: "recap"
+  stays "recap", not "Recep" (``index.english``), while "tramp" is read as "Trump".
 
 Only names: "Pence" is one edit from "peace", "irate" from "Iran" by its stem alone
 ("irane" is no word of the articles), "mediate" from "media"; none of them is read so.
@@ -34,6 +36,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from index.english import common_english, english_count
 from index.lexical import Tokenizer, fold, opens_no_sentence
 from index.sentence_table import SentenceTable, passage_bm25, per_build
 
@@ -158,7 +161,13 @@ def corrections(
                 meant.setdefault(terms[0], (table.frequency(terms[0]), shown))
         if meant:
             best = max(meant, key=lambda t: (meant[t][0], t))
-            out.append(Correction(typed, meant[best][1], term, best))
+            name = meant[best][1]
+            if common_english(word) and not english_count(name):
+                # "recap" is meant as typed, not as "Recep": a common English word is
+                # never read as a name English does not use. A name it does use is a
+                # likelier slip ("tramp" -> "Trump", "alaskan" -> "Alaska").
+                continue
+            out.append(Correction(typed, name, term, best))
     return out
 
 

@@ -29,6 +29,9 @@ from index.spelling import Correction, corrected_text
             "ukrain",
         ),
         ("What did Putin say in Beiijng about continuing to fight?", "beiijng", "beij"),
+        # English words, but one edit from a name English uses too: likelier a slip.
+        ("what did tramp say about india", "tramp", "trump"),
+        ("where did putin and trump hold their alaskan summit", "alaskan", "alaska"),
     ],
 )
 def test_a_typo_in_a_name_is_read_as_the_name_and_answered(engine, question, typed, meant):
@@ -54,6 +57,12 @@ def test_a_typo_in_a_name_is_read_as_the_name_and_answered(engine, question, typ
         "why was he irate about the mediate offer",
         # A lower-case word in a question with capitals is no name ("Recep" is one edit).
         "Can you recap the Istanbul talks?",
+        # Common English words one edit from a name English does not use (Recep, Modi):
+        # meant as typed, in a question all in lower case or first in a sentence. "give
+        # me a recap of the talks" was answered about Recep Tayyip Erdogan.
+        "give me a quick recap of the istanbul talks",
+        "Recap of the talks please",
+        "did the mods remove an article about the talks",
     ],
 )
 def test_real_words_and_unknown_names_are_not_corrected(engine, question):
