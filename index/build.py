@@ -58,7 +58,8 @@ Progress = Callable[[str], None]
 # Bump when cleaning or splitting changes in a way the settings don't show, so a refresh
 # re-embeds instead of reusing vectors of passages cut differently.
 # 2: a quotation ending in ! or ? keeps its speaker ('"... together!" Trump wrote').
-PIPELINE_VERSION = 2
+# 3: a paragraph citing its source by a markdown link is kept (it was dropped whole).
+PIPELINE_VERSION = 3
 
 
 @dataclass(frozen=True)

@@ -276,6 +276,23 @@ def test_headline_skips_navigation_and_bylines() -> None:
     )
 
 
+def test_a_paragraph_citing_its_source_by_a_markdown_link_is_kept() -> None:
+    # Its address was a third of the line, and the whole paragraph went as a share line.
+    cited = (
+        "Ukrainian and Russian delegations met again on Monday, [according to the Turkish "
+        "foreign ministry](https://www.mfa.gov.tr/news/2025/06/statement-on-the-istanbul-"
+        "talks-between-ukraine-and-russia.en.mfa), and agreed to exchange prisoners."
+    )
+    prose = "The sides spoke for an hour and agreed to meet again, officials said on Monday."
+    share = "Share this story: https://example.com/story/123456789/talks-resume-in-istanbul-now"
+    stores = (
+        "[Download on the App Store](https://apps.apple.com/app/id12345) | "
+        "[Get it on Google Play](https://play.google.com/store/apps/details?id=x)"
+    )
+    page = "\n\n".join(["Talks resume in Istanbul", cited, prose, stores, share])
+    assert kept_texts(page, ()) == [cited, prose]
+
+
 def test_empty_and_blank_text() -> None:
     assert clean_article("") == []
     assert clean_article(" \r\n\u00a0\n\t\ufeff\n") == []
