@@ -10,6 +10,7 @@ here they run on a private copy of the seeds with the real embedder and build.
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import date
 
 import pytest
@@ -44,6 +45,33 @@ UKRAINIAN = (
     "зустрічі лідерів. «Ми готові до такої зустрічі будь-якого дня», — додав він. "
     "Путін фактично відкинув можливість перемир'я та саміту.\n"
 )
+
+
+# The same story in French, German and Spanish: the Latin alphabet, other languages.
+OTHER_LANGUAGES = {
+    "fr.txt": (
+        "Zelensky appelle Poutine à signer un cessez-le-feu\n\n"
+        "Les délégations ukrainienne et russe se sont retrouvées lundi à Istanbul pour un "
+        "deuxième cycle de négociations directes. Selon le ministère turc des Affaires "
+        "étrangères, les deux parties ont convenu d'échanger des prisonniers de guerre, mais "
+        "aucun accord n'a été trouvé sur un cessez-le-feu. Le président Zelensky a déclaré "
+        "que la poursuite des discussions à ce niveau était inutile.\n"
+    ),
+    "de.txt": (
+        "Selenskyj fordert Putin zu einer Waffenruhe auf\n\n"
+        "Die ukrainische und die russische Delegation haben sich am Montag in Istanbul zu "
+        "einer zweiten Runde direkter Verhandlungen getroffen. Nach Angaben des türkischen "
+        "Außenministeriums einigten sich beide Seiten auf einen Austausch von "
+        "Kriegsgefangenen, eine Waffenruhe wurde jedoch nicht vereinbart.\n"
+    ),
+    "es.txt": (
+        "Zelenski pide a Putin que firme un alto el fuego\n\n"
+        "Las delegaciones de Ucrania y Rusia se reunieron el lunes en Estambul para una "
+        "segunda ronda de negociaciones directas. Según el ministerio de Asuntos Exteriores "
+        "de Turquía, ambas partes acordaron intercambiar prisioneros de guerra, pero no se "
+        "alcanzó ningún acuerdo sobre un alto el fuego.\n"
+    ),
+}
 
 
 @pytest.fixture
@@ -120,6 +148,22 @@ def test_an_article_in_cyrillic_says_it_is_not_english(library, built_copy, titl
         "uk.txt is not in English: it is mostly Cyrillic letters (100% of them); the bot "
         "answers from English articles, so add an English version of the story"
     )
+    assert snapshot(built_copy.seeds_dir) == before
+
+
+@pytest.mark.parametrize("origin", sorted(OTHER_LANGUAGES))
+def test_an_article_in_another_latin_script_language_says_it_is_not_english(
+    library, built_copy, origin
+):
+    # Added before, and quoted in French to readers asking in English.
+    before = snapshot(built_copy.seeds_dir)
+    with pytest.raises(LibraryError) as caught:
+        library.check(Candidate(OTHER_LANGUAGES[origin], origin=origin))
+    message = str(caught.value)
+    assert message.startswith(f"{origin} does not read as English: ")
+    share = int(re.search(r"(\d+)% of its words are English words", message).group(1))
+    assert share < 50
+    assert message.endswith("so add an English version of the story")
     assert snapshot(built_copy.seeds_dir) == before
 
 
