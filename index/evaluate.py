@@ -897,6 +897,18 @@ SENTENCE_SCORING_LIMITS = [
     "terms (Kyiv/Ukraine, Turkey/Turkish) as half coverage or as synonyms (a blind",
     "question refused, another unanswerable answered).",
     "",
+    "Round 13: no rate moves. Kept, for a case no set had a question for: a common English",
+    "word one edit from a name English does not use is meant as typed (index/english.py,",
+    "pyspellchecker's word list): 'give me a recap of the talks' was read as 'Recep' and",
+    "answered about Erdogan; 'mods' (Modi), 'vitals' (Vitali) and 'rusted' (Rustem) were",
+    "read so too, while 'tramp' -> 'Trump' and 'alaskan' -> 'Alaska' still are. Zero",
+    "flips over dev, held-out and blind sets 1-6, as written, in lower case, in capitals",
+    "and with typos. Not kept: a sentence that goes on with a quotation opened earlier in",
+    "its paragraph taking its speaker from where the quotation opened, for who-questions",
+    "and 'what did X say' (zero flips: 'Who called Moscow the capital of this terrorist?'",
+    "still leads with another sentence, by 0.001); more synonyms (stop/halt, west/western,",
+    "aid/assistance, begin/start): one blind any-citation gained, one first citation lost.",
+    "",
 ]
 
 
