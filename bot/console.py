@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import shlex
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -167,6 +168,11 @@ class Console:
             "indexed. "
             "/help for commands."
         )
+        if interactive and signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+            # Started with Ctrl-C ignored (inherited from a shell's background job):
+            # Python then never raises KeyboardInterrupt, and at a terminal Ctrl-C must
+            # still drop the line being typed.
+            signal.signal(signal.SIGINT, signal.default_int_handler)
         history = self._line_editing() if interactive else None
         try:
             return self._loop(interactive, history is not None)

@@ -271,20 +271,7 @@ def _chat_in_a_terminal(keys: list[str]) -> str:
                         out += os.read(main, 65536)
                 while select.select([main], [], [], 0.5)[0]:  # then quiet for half a second
                     out += os.read(main, 65536)
-                # Even then a loaded machine has lost a Ctrl-C: CPython's input() checks
-                # for a signal only when readline's select() is interrupted, and one that
-                # lands just before select() waits for the next key, and the half-typed
-                # line went on to be answered (a fresh clone, once). A person presses it
-                # again; so does the test, when no fresh prompt follows within 2 seconds.
-                for _ in range(3):
-                    os.write(main, b"\x03")
-                    waited = time.monotonic() + 2
-                    while not out.endswith(b"> ") and time.monotonic() < waited:
-                        if select.select([main], [], [], 0.2)[0]:
-                            out += os.read(main, 65536)
-                    if out.endswith(b"> "):
-                        break
-                continue
+                key = "\x03"
             os.write(main, key.encode())
         chat.wait(timeout=max(1.0, deadline - time.monotonic()))
         while select.select([main], [], [], 0.2)[0]:
