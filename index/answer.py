@@ -33,6 +33,7 @@ from index.asked_date import (
     events_note,
     events_on,
 )
+from index.capitals import capital_stands_for
 from index.dates import PRECISIONS, find_dates
 from index.events import EventRecord
 from index.lexical import STOPWORDS, Tokenizer, fold, opens_no_sentence
@@ -543,7 +544,14 @@ def evidence_signals(
     )
     # A name the index knows but the best evidence's passage never uses ("Chinese" goods
     # answered with a passage on Indian imports): near-topic, but about something else.
-    missing_names = 1.0 if any(t in table.idf and t not in passage for t in names) else 0.0
+    missing_names = float(
+        any(
+            t in table.idf
+            and t not in passage
+            and not capital_stands_for(t, passage, settings.capitals, tokenizer)
+            for t in names
+        )
+    )
     unquoted = float(not _speakers_quoted(data, query, candidates, tokenizer))
     similarity = max(c.similarity for c in candidates[:3])
     unused_topic = _asks_unused_topic(query, names, dated, tokenizer)
@@ -824,6 +832,11 @@ def _within(offset: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= offset < end for start, end in spans)
 
 
+# "What's the weather like in Kyiv?", "What was the mood like at the talks?": "like"
+# frames a request to describe, as "job" frames "What is Peskov's job?".
+_ASKS_DESCRIPTION = re.compile(r"^\W*(?:what|how)\b(?:'s|’s)?.*\blike\b", re.I)
+
+
 def _asks_identity(query: Query) -> bool:
     return _ASKS_IDENTITY.search(query.as_read or query.text) is not None
 
@@ -836,6 +849,8 @@ def asked_terms(query: Query, tokenizer: Tokenizer) -> set[str]:
         terms -= {t for w in _IDENTITY_FRAME for t in tokenizer.word_terms(w)}
     if asked_for(query.text) == "reason":
         terms -= {t for w in _REASON_FRAME for t in tokenizer.word_terms(w)}
+    if _ASKS_DESCRIPTION.search(query.as_read or query.text):
+        terms -= set(tokenizer.word_terms("like"))
     return terms
 
 

@@ -26,7 +26,11 @@ CONFIG_ENV = "TALKBOT_CONFIG"
 DATA_DIR_ENV = "TALKBOT_DATA_DIR"
 # How one group of search.aliases or search.synonyms is written, for messages that show
 # the expected shape.
-GROUP_EXAMPLES = {"aliases": "- [kyiv, kiev]", "synonyms": "- [children, kids]"}
+GROUP_EXAMPLES = {
+    "aliases": "- [kyiv, kiev]",
+    "synonyms": "- [children, kids]",
+    "capitals": "- [kyiv, ukraine, ukrainian]",
+}
 # search.rrf_k's ceiling: far above any useful k (60 is usual), far below what overflows
 # the fusion's arithmetic (a 400-digit k did).
 MAX_RRF_K = 10_000
@@ -167,6 +171,19 @@ class AnswerSettings:
     # use ("what's the weather in Kyiv?"): it names what they cover, asks what they don't.
     nf_unused: float = 0.16
     nf_threshold: float = 0.39
+    # A capital and the words for its country: a question naming the capital ("Kyiv's
+    # delegation") is about the country, and a passage naming the country is no passage
+    # lacking the name (index.capitals). The capital first, one word.
+    capitals: tuple[tuple[str, ...], ...] = (
+        ("kyiv", "ukraine", "ukrainian"),
+        ("moscow", "kremlin", "russia", "russian"),
+        ("washington", "white house", "united states", "us", "american"),
+        ("beijing", "china", "chinese"),
+        ("tehran", "iran", "iranian"),
+        ("delhi", "india", "indian"),
+        ("ankara", "turkey", "turkish"),
+        ("brussels", "european union"),
+    )
 
 
 @dataclass(frozen=True)
@@ -312,6 +329,22 @@ def _check_term_groups(p: str, search: SearchSettings) -> None:
                 canonical_of.setdefault(folded, (canonical, where))
 
 
+def _check_capitals(p: str, answer: AnswerSettings) -> None:
+    """Each group is a one-word capital followed by at least one word for its country."""
+    for i, group in enumerate(answer.capitals, start=1):
+        where = f"'answer.capitals' item {i}"
+        if len(group) < 2:
+            raise ConfigError(
+                f"{p}: {where} is {list(group)!r}; a group is a capital, then the words for "
+                f"its country, like: {GROUP_EXAMPLES['capitals']}"
+            )
+        if len(fold_words(group[0]).split()) != 1:
+            raise ConfigError(
+                f"{p}: {where} starts with {group[0]!r}; the capital must be one word "
+                f"(write 'delhi', not 'new delhi'), like: {GROUP_EXAMPLES['capitals']}"
+            )
+
+
 def _holds_lists(cls: type, name: str) -> bool:
     """Whether a tuple setting's items are lists (search.aliases) rather than strings."""
     item = get_args(get_type_hints(cls)[name])[0]
@@ -437,6 +470,7 @@ def _check_ranges(s: Settings) -> None:
                 f"({exc}); fix or remove it"
             ) from None
     _check_term_groups(p, s.search)
+    _check_capitals(p, s.answer)
     for ok, key, message in checks:
         if not ok:
             section, name = key.split(".")

@@ -521,6 +521,9 @@ def test_uk_is_the_united_kingdom(engine):
         # Names the articles use, asking what they never say: matched by the names alone,
         # each was answered with whatever the articles say of Kyiv, Zelenskyy or Putin.
         ("What's the weather in Kyiv?", "They never mention “weather”."),
+        # "like" frames the question, as "job" frames "what is Peskov's job": it is no
+        # topic the articles share ("looks like spam"), and it kept this one answered.
+        ("What's the weather like in Kyiv today?", "They never mention “weather” or “today”."),
         ("Is Zelenskyy married?", "They never mention “married”."),
         ("how tall is vladimir putin?", "They never mention “tall”."),
         (
@@ -542,6 +545,29 @@ def test_what_the_articles_never_say_of_someone_they_name_is_not_found(engine, q
     answer = engine.ask(question)
     assert not answer.found and answer.citations == ()
     assert detail in answer.reason
+
+
+def test_a_capital_named_for_its_country_is_no_name_the_passage_lacks(engine):
+    # The passage says "led by Ukraine's Defence Minister Rustem Umerov": "Kyiv" counted
+    # as a name it lacks, and the question was refused.
+    answer = engine.ask("Which Ukrainian minister led Kyiv's delegation?")
+    assert answer.found
+    assert "Rustem Umerov" in answer.citations[0].excerpt
+
+
+def test_only_the_capital_stands_for_the_country():
+    from index.capitals import capital_stands_for
+    from index.lexical import Tokenizer
+    from index.settings import AnswerSettings
+
+    groups, tokenizer = AnswerSettings().capitals, Tokenizer()
+    assert capital_stands_for("kyiv", tokenizer.terms("Ukraine's delegation"), groups, tokenizer)
+    assert capital_stands_for("delhi", tokenizer.terms("Indian imports"), groups, tokenizer)
+    assert capital_stands_for("washington", tokenizer.terms("the White House"), groups, tokenizer)
+    # A passage naming the city alone may be about the city, not the country.
+    assert not capital_stands_for("india", tokenizer.terms("in New Delhi"), groups, tokenizer)
+    assert not capital_stands_for("washington", tokenizer.terms("the house"), groups, tokenizer)
+    assert not capital_stands_for("kyiv", tokenizer.terms("Russia's"), groups, tokenizer)
 
 
 def test_a_question_in_words_the_articles_never_use_is_still_answered_when_it_matches(engine):

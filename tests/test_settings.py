@@ -104,6 +104,17 @@ def test_data_dir_env_overrides(tmp_path, monkeypatch):
             "search:\n  synonyms: [[kids, children], [youngsters, Kids]]\n",
             "'search.synonyms' item 2 lists 'Kids', which 'search.synonyms' item 1",
         ),
+        ("answer:\n  capitals: [[kyiv]]\n", r"'answer.capitals' item 1 is \['kyiv'\]; a group"),
+        (
+            "answer:\n  capitals: [kyiv, ukraine]\n",
+            r"'answer.capitals' item 1 must be a list of strings, not 'kyiv'; "
+            r".* - \[kyiv, ukraine, ukrainian\]",
+        ),
+        # A two-word capital would be matched by either word alone ("new").
+        (
+            "answer:\n  capitals: [[new delhi, india]]\n",
+            "'answer.capitals' item 1 starts with 'new delhi'; the capital must be one word",
+        ),
     ],
 )
 def test_config_errors_name_file_key_and_problem(tmp_path, text, message):
