@@ -717,8 +717,10 @@ def _capitalised_names(question: str) -> list[str]:
 
 def _name_terms(words: list[str], tokenizer: Tokenizer) -> list[str]:
     """The terms of ``words``, titles dropped: "Mr Putin" names Putin, and the articles
-    never write "Mr"."""
-    return [t for w in words for t in tokenizer.terms(w) if t not in _TITLES]
+    never write "Mr". The words are read together, as the question has them, so a
+    name of two words that search.aliases folds into one term ("the United Kingdom")
+    is that term, not "United" and "Kingdom", which the index never holds alone."""
+    return [t for t in tokenizer.terms(" ".join(words)) if t not in _TITLES]
 
 
 def question_names(

@@ -19,7 +19,7 @@ from index.answer import compose_answer
 from index.build import BuildReport, build_index
 from index.embed import Embedder
 from index.errors import BusyError, QuestionError, TalkbotError
-from index.lexical import Tokenizer
+from index.lexical import Tokenizer, fold
 from index.records import Answer, SearchHit, SourceInfo
 from index.roles import read_roles, with_names
 from index.search import Query, retrieve
@@ -152,7 +152,10 @@ class Engine:
         """Terms of the words of ``text`` that the index never uses and the model has a
         whole word for: English words the articles don't use, not typos of theirs."""
         out: set[str] = set()
+        in_phrases = self.tokenizer.phrase_words(text)
         for word in _LETTER_WORD.findall(text):
+            if fold(word) in in_phrases:
+                continue  # "Kingdom" of "the United Kingdom", a phrase the index uses
             terms = self.tokenizer.word_terms(word)
             unused = bool(terms) and not any(t in table.idf for t in terms)
             if unused and self._whole_word(word):

@@ -100,6 +100,18 @@ class Tokenizer:
                 out.append(word)
         return out
 
+    def phrase_words(self, text: str) -> set[str]:
+        """The folded words of ``text`` that a phrase of search.aliases or search.synonyms
+        takes in ("united" and "kingdom" of "the United Kingdom"): the index holds the
+        phrase's term, never these words alone."""
+        folded = fold(text)
+        return {
+            word
+            for pattern, _ in self._phrases
+            for match in pattern.finditer(folded)
+            for word in _TOKEN.findall(match.group())
+        }
+
     def terms(self, text: str) -> list[str]:
         """The BM25 terms of ``text``."""
         return [self._stem(w) for w in self.words(text)]

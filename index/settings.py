@@ -99,6 +99,7 @@ class SearchSettings:
         ("tayyip", "tayip"),
         ("united kingdom", "uk", "britain"),
         ("european union", "eu"),
+        ("united states", "america"),
     )
     # Words news questions and articles use for one thing; folded like the aliases. A
     # general thesaurus of war and diplomacy reporting, not a list of the eval's words.

@@ -508,6 +508,39 @@ def test_who_is_named_after_a_verb_of_saying(after_the_verb, speaker_words):
     assert _speaker_after(after_the_verb.split()) == speaker_words
 
 
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        (
+            "What did the leaders of France, Germany, the United Kingdom and Poland call for?",
+            "30-day",
+        ),
+        ("What is the European Union sending to Washington?", "delegation to Washington"),
+        # "America" is the United States (search.aliases): it counted as a name the
+        # articles never use.
+        ("Did America put tariffs on India?", "tariffs of up to 50 percent"),
+    ],
+)
+def test_a_name_of_two_words_the_articles_use_is_known(engine, question, quoted):
+    # "the United Kingdom" is one term in the index (search.aliases), and the question's
+    # names were read word by word: "Kingdom" was a name it never uses, and each was
+    # refused with "They never mention Kingdom."
+    answer = engine.ask(question)
+    assert answer.found, answer.reason
+    assert any(quoted in c.excerpt for c in answer.citations)
+
+
+def test_words_a_phrase_takes_in_are_not_words_of_their_own():
+    from index.lexical import Tokenizer
+
+    tokenizer = Tokenizer([("united kingdom", "uk"), ("european union", "eu")])
+    assert tokenizer.phrase_words("Did the United Kingdom and the EU agree?") == {
+        "united",
+        "kingdom",
+    }
+    assert tokenizer.phrase_words("a united front") == set()
+
+
 def test_uk_is_the_united_kingdom(engine):
     # The articles write "the United Kingdom"; "uk" counted as a name their passage lacks.
     answer = engine.ask("what did the leaders of france germany uk and poland call for")
