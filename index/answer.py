@@ -182,10 +182,11 @@ _NAME = re.compile(r"(?<=[\w,;:] )[A-Z][\w'’-]*")
 _SENTENCE_WORD = re.compile(r"[A-Za-z][\w'’-]*")
 # The one to three words between an auxiliary and a verb of saying or proposing, with no
 # article or possessive: whoever did it, by name ("what did olaf scholz say ...").
+# No word of a name is a function word: "was harder than he thought" names no one.
+_NO_NAME_WORD = r"(?!(?:the|a|an|his|her|their|its|they|he|she|it|we|you|i|than|that|so)\b)"
 _SPEAKER = re.compile(
     r"\b(?:did|does|do|has|have|had|will|would|is|was)\s+"
-    r"((?!(?:the|a|an|his|her|their|its|they|he|she|it|we|you|i)\b)[a-z][\w-]*"
-    r"(?:\s+[a-z][\w-]*){0,2})\s+"
+    rf"({_NO_NAME_WORD}[a-z][\w-]*(?:\s+{_NO_NAME_WORD}[a-z][\w-]*){{0,2}})\s+"
     r"(?:say|said|tell|told|think|thought|claim|claimed|want|wanted|propose|proposed|"
     r"announce|announced|suggest|suggested|call|called|warn|warned|demand|demanded|"
     r"offer|offered|reply|replied|respond|responded|argue|argued|insist|insisted|"
@@ -746,8 +747,14 @@ def question_names(
         if not any(w in text for text in dated)
     ]
     typo = dict(query.corrections)  # "Peskow" is Peskov, a name the index uses
-    names = list(dict.fromkeys(typo.get(t, t) for t in _name_terms(words, tokenizer)))
-    asked = set(query.terms) - set(names)
+    # A role read as the one person the articles give it ("the American president" as
+    # Donald Trump) is named by that person: "American" is no name of its own, which
+    # the articles, writing "US President", may never use.
+    roles = {t for role, _ in query.read_as for t in tokenizer.terms(role)}
+    names = list(
+        dict.fromkeys(typo.get(t, t) for t in _name_terms(words, tokenizer) if t not in roles)
+    )
+    asked = set(query.terms) - set(names) - roles
     capitalised: dict[str, int] = {}
     for c in candidates:
         if asked.isdisjoint(table.terms[c.sid]):

@@ -530,6 +530,32 @@ def test_a_name_of_two_words_the_articles_use_is_known(engine, question, quoted)
     assert any(quoted in c.excerpt for c in answer.citations)
 
 
+def test_a_role_read_as_a_person_is_no_name_the_articles_lack(engine):
+    # "the American president" is read as Donald Trump, but "American", a word the
+    # articles never write ("US President"), still counted as a name they lack.
+    answer = engine.ask("Did the American president say ending the war was harder than he thought?")
+    assert answer.read_as == (("American president", "Donald Trump"),)
+    assert answer.found, answer.reason
+    assert any("Trump" in c.excerpt for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "speakers"),
+    [
+        ("what did olaf scholz say?", ["olaf scholz"]),
+        ("Has Erdogan said anything?", ["Erdogan"]),
+        # "harder than he" was read as someone whose words were asked for, and the
+        # question was refused: "They never mention Harder."
+        ("Did Trump say the war was harder than he thought?", ["Trump"]),
+        ("Is the war harder to end than he said?", []),
+    ],
+)
+def test_whose_words_are_asked_for_is_a_name_not_a_phrase(question, speakers):
+    from index.answer import _SPEAKER
+
+    assert _SPEAKER.findall(question) == speakers
+
+
 def test_words_a_phrase_takes_in_are_not_words_of_their_own():
     from index.lexical import Tokenizer
 
