@@ -32,14 +32,16 @@ EVAL = ROOT / "tests" / "eval"
 # Round 9 (role reading, who-someone-is questions): dev hit@1 0.85, MRR 0.90, first
 # citation 0.81, any 0.89; held-out first citation 0.76, any 0.88, found 0.97. Round 10
 # (reason answer type, counts of what is asked, numbered things): dev any 0.90, not found
-# 0.89; held-out first citation 0.79, any 0.91. Each floor is less a question or two.
+# 0.89; held-out first citation 0.79, any 0.91. Round 14 (two-word names, roles read as
+# people, "America"): dev first citation 0.825, any 0.925, found 0.99. Each floor is less
+# a question or two.
 DEV_FLOORS = {
     "hit@1": 0.82,
     "hit@5": 0.95,
     "mrr@10": 0.87,
-    "first_citation": 0.78,
-    "any_citation": 0.88,
-    "found_answerable": 0.93,
+    "first_citation": 0.80,
+    "any_citation": 0.90,
+    "found_answerable": 0.95,
     "notfound_unanswerable": 0.83,
 }
 HELDOUT_FLOORS = {
