@@ -231,7 +231,9 @@ class ScoredSentence:
     relevance: float
     similarity: float  # cosine to the question
     coverage: float  # idf-weighted share of the question's terms present
-    typed: bool  # holds what the question asks for (a number, name, date) beyond the question
+    # How well it holds what the question asks for beyond the question: 1 for a number, a
+    # date or a reason, the rarity of its rarest new name for a person or a place, else 0.
+    typed: float
 
 
 @dataclass(frozen=True)
@@ -482,10 +484,14 @@ def score_sentences(
             lexical = (
                 float(retrieval.sentence_lexical[sid]) / top_lexical if top_lexical > 0 else 0.0
             )
-            typed = (
-                (asks is not None and holds_asked(asks, data, sid, query, tokenizer))
-                or (bool(words_of) and _quotes(data, sid, words_of, tokenizer, strict=True))
-                or (identity and _titles(data.sentence(sid).text, weights.keys(), tokenizer))
+            typed = max(
+                0.0
+                if asks is None
+                else asked_strength(asks, data, table, sid, query, tokenizer, settings),
+                float(
+                    (bool(words_of) and _quotes(data, sid, words_of, tokenizer, strict=True))
+                    or (identity and _titles(data.sentence(sid).text, weights.keys(), tokenizer))
+                ),
             )
             relevance = (
                 settings.w_answer_type * typed
@@ -905,9 +911,43 @@ def holds_asked(kind: str, data: IndexData, sid: int, query: Query, tokenizer: T
         )
     if kind == "reason":
         return _REASON.search(text) is not None
+    return bool(_new_names(kind, text, query, tokenizer))
+
+
+def asked_strength(
+    kind: str,
+    data: IndexData,
+    table: SentenceTable,
+    sid: int,
+    query: Query,
+    tokenizer: Tokenizer,
+    settings: AnswerSettings,
+) -> float:
+    """How well sentence ``sid`` holds the ``kind`` of thing asked, from 0 to 1.
+
+    A number, a date or a reason it holds or not. A person or a place is graded by the
+    rarest one the question does not name, as its idf over the most a term can have:
+    the names the articles write everywhere (Ukraine, Putin, Kyiv) are in nearly every
+    sentence, and "in Ukraine" answers "where did Trump and Putin hold their summit?" no
+    better than any sentence does; "in Alaska" does. Below ``answer_type_rarity``, none;
+    at 0 the grading is off and any new name counts whole.
+    """
+    if kind not in ("person", "place") or settings.answer_type_rarity == 0.0:
+        return float(holds_asked(kind, data, sid, query, tokenizer))
+    rarest = max(
+        (table.weight(t) for t in _new_names(kind, data.sentence(sid).text, query, tokenizer)),
+        default=0.0,
+    )
+    share = rarest / table.max_idf if table.max_idf > 0 else 0.0
+    return share if share >= settings.answer_type_rarity else 0.0
+
+
+def _new_names(kind: str, text: str, query: Query, tokenizer: Tokenizer) -> set[str]:
+    """The terms of the places (``kind`` "place") or names ("person") in ``text`` that the
+    question does not name."""
     terms = set(query.terms)
     words = _PLACE.findall(text) if kind == "place" else _NAME.findall(text)
-    return any(t not in terms for w in words for t in tokenizer.terms(w))
+    return {t for w in words for t in tokenizer.terms(w) if t not in terms}
 
 
 def _passage_terms(data: IndexData, table: SentenceTable, sid: int) -> set[str]:

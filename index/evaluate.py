@@ -390,6 +390,9 @@ def default_variants(settings: Settings) -> list[Variant]:
         Variant("tiles @800 (no windows)", _with("chunking", max_chars=800, window_sentences=0))
     )
     variants.append(Variant("- answer-type prior", _with("answer", w_answer_type=0.0)))
+    variants.append(
+        Variant("- who/where names graded by rarity", _with("answer", answer_type_rarity=0.0))
+    )
     variants.append(Variant("- missing-name signal", _with("answer", nf_missing=0.0)))
     variants.append(Variant("- unquoted-speaker signal", _with("answer", nf_unquoted=0.0)))
     variants.append(Variant("- unused-topic signal", _with("answer", nf_unused=0.0)))

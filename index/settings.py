@@ -148,6 +148,10 @@ class AnswerSettings:
     # Added when the question asks for a quantity, person, date or place (by its wording)
     # and the sentence holds one the question does not already name.
     w_answer_type: float = 0.15
+    # ... for a person or a place, times the rarity of the rarest one (its idf over the
+    # most a term can have), and none below this rarity: Ukraine and Putin, in nearly
+    # every sentence, answer no "who" or "where". 0: any name counts whole.
+    answer_type_rarity: float = 0.5
     # The first excerpt shows the best sentence with its more relevant neighbour (the
     # sentence before or after it, only whitespace between) when the two fit in this many
     # characters; 0 quotes the sentence alone.
@@ -453,6 +457,11 @@ def _check_ranges(s: Settings) -> None:
         (
             0.0 <= s.answer.lead_context_ratio <= 1.0,
             "answer.lead_context_ratio",
+            "must be between 0 and 1",
+        ),
+        (
+            0.0 <= s.answer.answer_type_rarity <= 1.0,
+            "answer.answer_type_rarity",
             "must be between 0 and 1",
         ),
         (0.0 <= s.answer.mmr_lambda <= 1.0, "answer.mmr_lambda", "must be between 0 and 1"),

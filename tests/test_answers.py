@@ -629,6 +629,38 @@ def test_only_the_capital_stands_for_the_country():
     assert not capital_stands_for("kyiv", tokenizer.terms("Russia's"), groups, tokenizer)
 
 
+def test_where_is_answered_by_a_place_not_by_the_one_every_sentence_names(engine):
+    # "amid stalled peace negotiations following ... in Ukraine" led: a place the question
+    # does not name, but one nearly every sentence names, so it answers no "where".
+    answer = engine.ask("Where did Putin and Trump hold a summit?")
+    assert answer.found
+    assert "summit in Alaska" in answer.citations[0].excerpt
+
+
+def test_a_rarer_name_holds_more_of_what_who_and_where_ask_for(engine):
+    from index.answer import asked_strength
+    from index.sentence_table import sentence_table
+
+    data, settings = engine.data, engine.settings.answer
+    table = sentence_table(data, engine.tokenizer)
+    query = engine.query("Where did Putin and Trump hold a summit?")
+
+    def strength(kind: str, words: str) -> float:
+        sid = next(i for i in range(len(data.sentences)) if words in data.sentence(i).text)
+        return asked_strength(kind, data, table, sid, query, engine.tokenizer, settings)
+
+    assert strength("place", "summit in Alaska") == pytest.approx(1.0)
+    assert strength("place", "foreign troops in Ukraine would be") == 0.0
+    # Vladimir Medinsky is named once; Putin, whom the question names, is not new.
+    assert strength("person", "Russian presidential aide Vladimir Medinsky") == pytest.approx(1.0)
+    assert strength("person", "Russia fired another barrage") == 0.0
+    assert strength("quantity", "in the form of 91 Russian drones") == 1.0
+    # At 0 the grading is off: any place the question does not name counts whole.
+    whole = replace(settings, answer_type_rarity=0.0)
+    sid = next(i for i in range(len(data.sentences)) if "in Ukraine would" in data.sentence(i).text)
+    assert asked_strength("place", data, table, sid, query, engine.tokenizer, whole) == 1.0
+
+
 def test_a_question_in_words_the_articles_never_use_is_still_answered_when_it_matches(engine):
     # "get" and "trip" are words the articles never use, so all the question asks beyond
     # its names is unused: a penalty in the not-found rule, not a refusal.

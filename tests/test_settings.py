@@ -65,6 +65,7 @@ def test_data_dir_env_overrides(tmp_path, monkeypatch):
         ("search:\n  fusion: max\n", "'search.fusion' must be 'rrf' or 'weighted'"),
         ("chunking:\n  max_tokens: 512\n", "'chunking.max_tokens' must be between 8 and 256"),
         ("answer:\n  lead_context_chars: -1\n", "'answer.lead_context_chars' must be between 0"),
+        ("answer:\n  answer_type_rarity: 1.5\n", "'answer.answer_type_rarity' must be between 0"),
         ("embedding:\n  allow_download: sometimes\n", "must be true or false"),
         ("answer:\n  nf_threshold: .nan\n", "'answer.nf_threshold' must be a finite number"),
         ("answer:\n  w_similarity: -.inf\n", "'answer.w_similarity' must be a finite number"),
