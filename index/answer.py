@@ -745,11 +745,14 @@ def question_names(
     articles still tell which of their words are names, and the question's wording tells
     the speaker ("what did olaf scholz say?"), whom the articles may never mention.
     """
+    # As read: "the Unted Kingdom" names the United Kingdom, and "Unted" is no name of
+    # its own the articles lack.
+    read = query.as_read or query.text
     # "Sept" in "on Sept. 5" is a date, not a name the articles lack.
-    dated = [d.text for d in asked_dates(query.text)]
+    dated = [d.text for d in asked_dates(read)]
     words = [
         w
-        for w in _capitalised_names(query.text) + _SPEAKER.findall(query.text)
+        for w in _capitalised_names(read) + _SPEAKER.findall(read)
         if not any(w in text for text in dated)
     ]
     typo = dict(query.corrections)  # "Peskow" is Peskov, a name the index uses

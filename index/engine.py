@@ -121,7 +121,8 @@ class Engine:
             known_word=self._whole_word,
         )
         fixed = {f.typed_term: f.term for f in fixes}
-        as_read = corrected_text(text, fixes) if fixes else None
+        corrected = corrected_text(text, fixes) if fixes else None
+        as_read = corrected
         # "the Ukrainian leader" is read as the one the articles call so: Zelenskyy.
         roles = (
             read_roles(as_read or text, data, self.tokenizer)
@@ -132,7 +133,9 @@ class Engine:
             as_read = with_names(as_read or text, roles)
         # The model reads the names meant too: "Ukriane" is far from "Ukraine" to it.
         vector = self.embedder.encode_query(as_read or text)
-        terms = tuple(fixed.get(t, t) for t in self.tokenizer.terms(text)) + tuple(
+        # From the corrected text, so a typo inside a phrase ("Unietd States") folds with
+        # the rest of it into the phrase's one term.
+        terms = tuple(self.tokenizer.terms(corrected or text)) + tuple(
             t for r in roles for t in self.tokenizer.terms(r.surname)
         )
         read_as = tuple((f.typed, f.word) for f in fixes) + tuple((r.role, r.name) for r in roles)

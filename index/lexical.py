@@ -66,6 +66,7 @@ class Tokenizer:
         self.key = tuple(tuple(g) for g in aliases)  # what the terms depend on
         self._single: dict[str, str] = {}
         phrases: list[tuple[str, str]] = []
+        in_phrases: set[str] = set()
         for group in aliases:
             if not group:
                 continue
@@ -79,7 +80,9 @@ class Tokenizer:
                     phrases.append(
                         (r"\b" + r"[\s-]*".join(map(re.escape, parts)) + r"\b", canonical_text)
                     )
+                    in_phrases.update(parts)
         self._phrases = [(re.compile(p), c) for p, c in phrases]
+        self._phrase_vocabulary = frozenset(in_phrases)
         self._stemmer = Stemmer.Stemmer("english")
         self._stem = lru_cache(maxsize=100_000)(self._stemmer.stemWord)
         self.word_terms = lru_cache(maxsize=100_000)(self._word_terms)
@@ -99,6 +102,11 @@ class Tokenizer:
             if word not in STOPWORDS:
                 out.append(word)
         return out
+
+    def in_a_phrase(self, word: str) -> bool:
+        """Whether folded ``word`` is a word of a phrase of search.aliases or
+        search.synonyms ("united" of "the United States")."""
+        return word in self._phrase_vocabulary
 
     def phrase_words(self, text: str) -> set[str]:
         """The folded words of ``text`` that a phrase of search.aliases or search.synonyms

@@ -23,6 +23,10 @@ and so do inflections ("Ukriane" -> "Ukraine", stemmed "ukrain"), at the same co
 five articles or a hundred thousand. The word found is shown as the articles write it,
 and the question is embedded with it in place of the typo.
 
+A word of a phrase search.aliases folds into one term ("United" of "the United States")
+is no name on its own; one edit of a typed word that makes the question name such a
+phrase the index uses is read so ("Unietd States").
+
 A name the articles never use stays unknown ("Scholz" is not one edit from anything they
 say), so questions about people they never mention are still not found; one edit from
 a name they do use is read as that name ("Zelenska" as "Zelensky"), a risk of one edit.
@@ -159,16 +163,39 @@ def corrections(
             shown = written.as_name(data, terms[0], edit)
             if shown is not None:
                 meant.setdefault(terms[0], (table.frequency(terms[0]), shown))
-        if meant:
-            best = max(meant, key=lambda t: (meant[t][0], t))
-            name = meant[best][1]
-            if common_english(word) and not english_count(name):
-                # "recap" is meant as typed, not as "Recep": a common English word is
-                # never read as a name English does not use. A name it does use is a
-                # likelier slip ("tramp" -> "Trump", "alaskan" -> "Alaska").
-                continue
-            out.append(Correction(typed, name, term, best))
+        if not meant:
+            # "Unietd States": "United" is no name on its own, a word of one the index
+            # holds as one term (search.aliases).
+            phrase = _completes_a_phrase(text, typed, word, tokenizer, table)
+            if phrase is not None:
+                out.append(Correction(typed, phrase[0], term, phrase[1]))
+            continue
+        best = max(meant, key=lambda t: (meant[t][0], t))
+        name = meant[best][1]
+        if common_english(word) and not english_count(name):
+            # "recap" is meant as typed, not as "Recep": a common English word is
+            # never read as a name English does not use. A name it does use is a
+            # likelier slip ("tramp" -> "Trump", "alaskan" -> "Alaska").
+            continue
+        out.append(Correction(typed, name, term, best))
     return out
+
+
+def _completes_a_phrase(
+    text: str, typed: str, word: str, tokenizer: Tokenizer, table: SentenceTable
+) -> tuple[str, str] | None:
+    """The word one edit from ``word`` that makes ``text`` name a phrase of
+    search.aliases the index uses ("Unietd States" -> "United"), and the phrase's term."""
+    before = set(tokenizer.terms(text))
+    for edit in _one_edit(word):
+        if not tokenizer.in_a_phrase(edit):
+            continue
+        shown = edit.capitalize() if typed[0].isupper() else edit
+        fixed = re.sub(rf"\b{re.escape(typed)}\b", shown, text)
+        gained = [t for t in tokenizer.terms(fixed) if t not in before and t in table.index]
+        if gained:
+            return shown, gained[0]
+    return None
 
 
 def corrected_text(text: str, fixes: list[Correction]) -> str:

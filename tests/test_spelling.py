@@ -99,3 +99,35 @@ def test_the_answer_says_how_the_question_was_read(engine):
     assert format_answer(answer).startswith("(Read “PESKOW” as “Peskov” and “Lavorv” as “Lavrov”.)")
     assert answer.to_dict()["read_as"][1] == {"typed": "Lavorv", "read": "Lavrov"}
     assert engine.ask("What did Peskov say about a ceasefire?").read_as == ()
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        # "United" is no name on its own: search.aliases folds "the United Kingdom" into
+        # one term, so the typo was left as typed, "Kingdom" stood alone as a name the
+        # index never uses, and the question was refused.
+        (
+            "What did the leaders of France, Germany, the Unted Kingdom and Poland call for?",
+            "What did the leaders of France, Germany, the United Kingdom and Poland call for?",
+        ),
+        (
+            "Is the Unietd States backing the ceasefire?",
+            "Is the United States backing the ceasefire?",
+        ),
+        (
+            "is the unitde states backing the ceasefire",
+            "is the united states backing the ceasefire",
+        ),
+    ],
+)
+def test_a_typo_inside_a_phrase_the_index_folds_is_read_as_the_phrase(engine, typed, meant):
+    query = engine.query(typed)
+    assert query.terms == engine.query(meant).terms
+    assert [read for _, read in query.read_as] == ["United" if typed[0].isupper() else "united"]
+    assert engine.ask(typed).found and engine.ask(meant).found
+
+
+def test_only_the_words_of_phrases_are_in_a_phrase(engine):
+    assert engine.tokenizer.in_a_phrase("united") and engine.tokenizer.in_a_phrase("kingdom")
+    assert not engine.tokenizer.in_a_phrase("kyiv")  # an alias of one word: "kiev"
