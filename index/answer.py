@@ -298,7 +298,12 @@ def compose_answer(
     chosen, neighbour = _lead_in_context(
         data, candidates, chosen, settings.lead_context_chars, settings.lead_context_ratio
     )
-    quoted_with = {} if neighbour is None else {chosen[0][0]: neighbour}
+    lead = chosen[0][0]
+    first, last = sorted((lead, lead if neighbour is None else neighbour))
+    chosen, first, last = _joined_to_the_lead(
+        data, chosen, first, last, settings.lead_context_chars
+    )
+    quoted_with = {} if first == last else {lead: (first, last)}
     return _render(data, query.shown, chosen, quoted_with)
 
 
@@ -405,7 +410,7 @@ def _events_answer(
             groups.append(group)
             cited.update(group)
     whole = {
-        sid: n
+        sid: (min(sid, n), max(sid, n))
         for g in groups
         for sid in g
         if (n := rest_of_quotation(data, sid, limit_chars)) is not None
@@ -1113,6 +1118,44 @@ def _lead_in_context(
     return _fold_in(groups, cited_alone, neighbour), neighbour
 
 
+def _joined_to_the_lead(
+    data: IndexData, groups: list[list[int]], first: int, last: int, limit: int
+) -> tuple[list[list[int]], int, int]:
+    """The groups, and the first excerpt's sentences (``first`` to ``last``) with the
+    sentences cited on their own right before or after them joined in, while the excerpt
+    fits in ``limit`` characters.
+
+    Two sentences side by side read as one passage, not as two quotes: "Peskov said the
+    Kremlin would consider the proposal ..." [1] then "... Western military aid to Kyiv
+    would need to stop" [2] is one excerpt of three sentences, cited once. A sentence
+    cited beside another outlet's stays where it is, and one before the excerpt that
+    ends a quotation opened earlier is not joined (it would be quoted without its opening).
+    """
+    if limit <= 0:
+        return groups, first, last
+    joined = True
+    while joined:
+        joined = False
+        for i, group in enumerate(groups[1:], start=1):
+            (n,) = group if len(group) == 1 else (None,)
+            if n == last + 1 and adjacent(data, last, n):
+                new_first, new_last = first, n
+            elif (
+                n == first - 1
+                and adjacent(data, n, first)
+                and not ends_a_quote_opened_before(data.sentence(n).text)
+            ):
+                new_first, new_last = n, last
+            else:
+                continue
+            if data.sentences[new_last, 2] - data.sentences[new_first, 1] > limit:
+                continue
+            groups = groups[:i] + groups[i + 1 :]
+            first, last, joined = new_first, new_last, True
+            break
+    return groups, first, last
+
+
 def _fold_in(
     groups: list[list[int]], cited_alone: dict[int, int], neighbour: int
 ) -> list[list[int]]:
@@ -1123,19 +1166,21 @@ def _fold_in(
 
 
 def _render(
-    data: IndexData, question: str, groups: list[list[int]], quoted_with: dict[int, int]
+    data: IndexData,
+    question: str,
+    groups: list[list[int]],
+    quoted_with: dict[int, tuple[int, int]],
 ) -> Answer:
-    """The answer text and its citations; ``quoted_with`` maps a sentence to the
-    neighbour its excerpt includes."""
+    """The answer text and its citations; ``quoted_with`` maps a sentence to the first
+    and last sentence of its excerpt, when that is more than the sentence."""
     citations: list[Citation] = []
     parts: list[str] = []
     for group in groups:
         markers = ""
         for sid in group:
             sentence = data.sentence(sid)
-            neighbour = quoted_with.get(sid)
-            if neighbour is not None:
-                sentence = _span(data, min(sid, neighbour), max(sid, neighbour))
+            if sid in quoted_with:
+                sentence = _span(data, *quoted_with[sid])
             article = data.article_of_sentence(sid)
             n = len(citations) + 1
             citations.append(

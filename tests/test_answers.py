@@ -272,7 +272,7 @@ def _sentences_in(data, citation) -> list[int]:
     ]
 
 
-def test_excerpts_are_a_sentence_each_and_the_first_may_bring_its_neighbour(engine):
+def test_excerpts_are_a_sentence_each_and_the_first_may_bring_its_neighbours(engine):
     data, limit = engine.data, engine.settings.answer.lead_context_chars
     assert limit > 0, "the configured pipeline quotes the lead sentence in context"
     pairs = 0
@@ -288,19 +288,39 @@ def test_excerpts_are_a_sentence_each_and_the_first_may_bring_its_neighbour(engi
             if citation.n > 1:
                 assert len(inside) == 1, question
         lead = _sentences_in(data, answer.citations[0])
-        assert len(lead) in (1, 2), question
-        if len(lead) == 2:
+        if len(lead) > 1:
             pairs += 1
-            gap = data.articles[data.sentences[lead[0], 0]].text[
-                data.sentences[lead[0], 2] : data.sentences[lead[1], 1]
-            ]
-            assert not gap.strip() and len(answer.citations[0].excerpt) <= limit, question
+            text = data.articles[data.sentences[lead[0], 0]].text
+            # One passage: sentences side by side, only whitespace between them.
+            for before, after in zip(lead, lead[1:], strict=False):
+                assert after == before + 1, question
+                assert not text[data.sentences[before, 2] : data.sentences[after, 1]].strip()
+            assert len(answer.citations[0].excerpt) <= limit, question
         # The neighbour is not quoted a second time.
         spans = [(c.doc_id, c.start, c.end) for c in answer.citations]
         for i, (doc, start, end) in enumerate(spans):
             for other in spans[i + 1 :]:
                 assert not (doc == other[0] and start < other[2] and other[1] < end), question
     assert pairs >= len(QUESTIONS) // 2, "most lead sentences have a neighbour that fits"
+
+
+def test_a_sentence_cited_beside_the_first_excerpt_is_joined_to_it(engine):
+    # "Peskov said the Kremlin would consider the proposal ..." with its neighbour [1],
+    # then "... Western military aid to Kyiv would need to stop", the next sentence, [2]:
+    # one passage quoted as two, the answer second.
+    question = "What did Peskov say about the ceasefire proposal?"
+    answer = engine.ask(question)
+    lead = answer.citations[0]
+    assert "Western military aid to Kyiv would need to stop" in lead.excerpt
+    assert len(_sentences_in(engine.data, lead)) == 3
+    assert all(
+        c.doc_id != lead.doc_id or c.end < lead.start or c.start > lead.end
+        for c in answer.citations[1:]
+    )
+    # ... only while the excerpt fits in answer.lead_context_chars.
+    short = replace(engine.settings.answer, lead_context_chars=len(lead.excerpt) - 1)
+    tighter = Engine(replace(engine.settings, answer=short), engine.embedder, engine.data)
+    assert len(tighter.ask(question).citations[0].excerpt) < len(lead.excerpt)
 
 
 def test_the_neighbour_brings_the_answer_a_scene_setting_sentence_lacks(engine):
