@@ -449,7 +449,8 @@ def test_a_quotation_is_quoted_whole_when_the_lead_holds_half_of_it(engine):
     assert lead.startswith("\"Looks like we've lost India and Russia"), lead
     # ... or the opening alone ('warned that “pressuring Moscow is pointless.').
     lead = engine.ask("What did Peskov say about the ceasefire proposal?").citations[0].excerpt
-    assert lead.endswith("we need to think it through.”"), lead
+    assert "pressuring Moscow is pointless. This is a new development" in lead, lead
+    assert lead.count("“") == lead.count("”"), lead
     assert starts_inside_a_quote('May they prosper!" Trump wrote in a post.')
     assert starts_inside_a_quote("be cut.” He left.")
     assert not starts_inside_a_quote('"We are ready," he said.')

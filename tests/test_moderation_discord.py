@@ -383,7 +383,9 @@ async def test_a_refresh_that_cannot_run_says_so_and_keeps_serving(harness: Harn
 
 
 async def test_add_a_page_answer_from_it_then_remove_it(harness: Harness) -> None:
-    assert not harness.engine.ask(UNIQUE_QUESTION).found
+    # Near the seeds' topic (delegations, strikes), the question may draw a loosely related
+    # seed quote; what matters here is that none comes from the page, as in the console's.
+    assert UNIQUE_WORD not in harness.engine.ask(UNIQUE_QUESTION).answer
     interaction = await run(harness, "add", {"url": f"{harness.site}/article.html"})
     text = await final_text(harness, interaction)
     assert text.startswith(f"Added **{ARTICLE_TITLE}** (The Borderland Courier · 2025-07-14) as `")
@@ -401,7 +403,7 @@ async def test_add_a_page_answer_from_it_then_remove_it(harness: Harness) -> Non
     interaction = await run(harness, "remove", {"article": doc_id}, who="role")
     text = await final_text(harness, interaction)
     assert text.startswith(f"Removed **{ARTICLE_TITLE}** (`{doc_id}`)")
-    assert not harness.engine.ask(UNIQUE_QUESTION).found
+    assert UNIQUE_WORD not in harness.engine.ask(UNIQUE_QUESTION).answer
     assert list((harness.seeds / "archive").glob(f"*_{doc_id}.txt"))
 
 
