@@ -48,7 +48,7 @@ from index.quotation import (
 )
 from index.records import Answer, Citation, Sentence
 from index.search import Query, Retrieval
-from index.sentence_table import SentenceTable
+from index.sentence_table import SentenceTable, per_build
 from index.settings import AnswerSettings
 from index.store import IndexData
 
@@ -933,21 +933,40 @@ def asked_strength(
 ) -> float:
     """How well sentence ``sid`` holds the ``kind`` of thing asked, from 0 to 1.
 
-    A number, a date or a reason it holds or not. A person or a place is graded by the
-    rarest one the question does not name, as its idf over the most a term can have:
-    the names the articles write everywhere (Ukraine, Putin, Kyiv) are in nearly every
-    sentence, and "in Ukraine" answers "where did Trump and Putin hold their summit?" no
-    better than any sentence does; "in Alaska" does. Below ``answer_type_rarity``, none;
-    at 0 the grading is off and any new name counts whole.
+    A number, a date or a reason it holds or not. A person (one of the names the articles
+    give a title) or a place is graded by the rarest one the question does not name, as
+    its idf over the most a term can have: the names the articles write everywhere
+    (Ukraine, Putin, Kyiv) are in nearly every sentence, and "in Ukraine" answers "where
+    did Trump and Putin hold their summit?" no better than any sentence does; "in Alaska"
+    does. Below ``answer_type_rarity``, none; at 0 the grading is off and any new
+    capitalised word counts whole.
     """
     if kind not in ("person", "place") or settings.answer_type_rarity == 0.0:
         return float(holds_asked(kind, data, sid, query, tokenizer))
-    rarest = max(
-        (table.weight(t) for t in _new_names(kind, data.sentence(sid).text, query, tokenizer)),
-        default=0.0,
-    )
+    names = _new_names(kind, data.sentence(sid).text, query, tokenizer)
+    if kind == "person":
+        # "who" is answered by a person, not by "the Vatican or Switzerland".
+        names &= titled_people(data, tokenizer)
+    rarest = max((table.weight(t) for t in names), default=0.0)
     share = rarest / table.max_idf if table.max_idf > 0 else 0.0
     return share if share >= settings.answer_type_rarity else 0.0
+
+
+def titled_people(data: IndexData, tokenizer: Tokenizer) -> frozenset[str]:
+    """The terms of the names the articles put a title before ("Defence Minister Rustem
+    Umerov", "Kremlin spokesperson Dmitry Peskov"): who their people are, read once per
+    build."""
+
+    def read() -> frozenset[str]:
+        return frozenset(
+            term
+            for article in data.articles
+            for match in _TITLED_NAME.finditer(article.text)
+            for word in match.group(1).split()
+            for term in tokenizer.word_terms(word)
+        )
+
+    return per_build(data, ("titled people", tokenizer.key), read)
 
 
 def _new_names(kind: str, text: str, query: Query, tokenizer: Tokenizer) -> set[str]:

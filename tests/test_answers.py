@@ -659,7 +659,7 @@ def test_where_is_answered_by_a_place_not_by_the_one_every_sentence_names(engine
 
 
 def test_a_rarer_name_holds_more_of_what_who_and_where_ask_for(engine):
-    from index.answer import asked_strength
+    from index.answer import asked_strength, titled_people
     from index.sentence_table import sentence_table
 
     data, settings = engine.data, engine.settings.answer
@@ -676,6 +676,11 @@ def test_a_rarer_name_holds_more_of_what_who_and_where_ask_for(engine):
     assert strength("person", "Russian presidential aide Vladimir Medinsky") == pytest.approx(1.0)
     assert strength("person", "Russia fired another barrage") == 0.0
     assert strength("quantity", "in the form of 91 Russian drones") == 1.0
+    # A person is one of the names the articles give a title: places answer no "who".
+    assert strength("person", "including Istanbul, the Vatican or Switzerland") == 0.0
+    people = titled_people(data, engine.tokenizer)
+    assert {"umerov", "peskov", "zelenskyy", "erdogan"} <= people
+    assert people.isdisjoint({"vatican", "switzerland", "istanbul", "kremlin", "ukrain"})
     # At 0 the grading is off: any place the question does not name counts whole.
     whole = replace(settings, answer_type_rarity=0.0)
     sid = next(i for i in range(len(data.sentences)) if "in Ukraine would" in data.sentence(i).text)
