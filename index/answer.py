@@ -303,6 +303,15 @@ def compose_answer(
     chosen, first, last = _joined_to_the_lead(
         data, chosen, first, last, settings.lead_context_chars
     )
+    first, last = _completed(
+        data,
+        retrieval.table,
+        chosen,
+        first,
+        last,
+        settings.lead_context_chars,
+        asked_terms(query, tokenizer),
+    )
     quoted_with = {} if first == last else {lead: (first, last)}
     return _render(data, query.shown, chosen, quoted_with)
 
@@ -1147,8 +1156,7 @@ def _joined_to_the_lead(
     Two sentences side by side read as one passage, not as two quotes: "Peskov said the
     Kremlin would consider the proposal ..." [1] then "... Western military aid to Kyiv
     would need to stop" [2] is one excerpt of three sentences, cited once. A sentence
-    cited beside another outlet's stays where it is, and one before the excerpt that
-    ends a quotation opened earlier is not joined (it would be quoted without its opening).
+    cited beside another outlet's stays where it is.
     """
     if limit <= 0:
         return groups, first, last
@@ -1156,23 +1164,58 @@ def _joined_to_the_lead(
     while joined:
         joined = False
         for i, group in enumerate(groups[1:], start=1):
-            (n,) = group if len(group) == 1 else (None,)
-            if n == last + 1 and adjacent(data, last, n):
-                new_first, new_last = first, n
-            elif (
-                n == first - 1
-                and adjacent(data, n, first)
-                and not ends_a_quote_opened_before(data.sentence(n).text)
-            ):
-                new_first, new_last = n, last
-            else:
-                continue
-            if data.sentences[new_last, 2] - data.sentences[new_first, 1] > limit:
-                continue
-            groups = groups[:i] + groups[i + 1 :]
-            first, last, joined = new_first, new_last, True
-            break
+            span = _joinable(data, first, last, group[0], limit) if len(group) == 1 else None
+            if span is not None:
+                groups = groups[:i] + groups[i + 1 :]
+                (first, last), joined = span, True
+                break
     return groups, first, last
+
+
+def _completed(
+    data: IndexData,
+    table: SentenceTable,
+    groups: list[list[int]],
+    first: int,
+    last: int,
+    limit: int,
+    asked: set[str],
+) -> tuple[int, int]:
+    """The first excerpt's sentences, with the one right before or after them that holds
+    a word of the question they lack, while the excerpt fits in ``limit`` characters.
+
+    "Was anybody hurt in the overnight drone barrage?" leads with "Russia fired another
+    barrage of military drones overnight" and its neighbour; two sentences on, "No
+    casualties have been reported." answers, in words the rest never use.
+    """
+    lacking = asked.difference(*(table.terms[s] for s in range(first, last + 1)))
+    cited = {sid for g in groups for sid in g}
+    for n in (last + 1, first - 1):
+        span = None if n in cited else _joinable(data, first, last, n, limit)
+        if span is not None and lacking & table.terms[n]:
+            return span
+    return first, last
+
+
+def _joinable(data: IndexData, first: int, last: int, n: int, limit: int) -> tuple[int, int] | None:
+    """The excerpt from ``first`` to ``last`` with sentence ``n`` joined, if ``n`` is
+    right before or after it (only whitespace between) and the whole fits in ``limit``
+    characters. A sentence before it that ends a quotation opened earlier is not joined:
+    it would be quoted without its opening."""
+    if n == last + 1 and n < len(data.sentences) and adjacent(data, last, n):
+        span = (first, n)
+    elif (
+        n == first - 1
+        and n >= 0
+        and adjacent(data, n, first)
+        and not ends_a_quote_opened_before(data.sentence(n).text)
+    ):
+        span = (n, last)
+    else:
+        return None
+    if data.sentences[span[1], 2] - data.sentences[span[0], 1] > limit:
+        return None
+    return span
 
 
 def _fold_in(

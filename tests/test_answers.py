@@ -323,6 +323,22 @@ def test_a_sentence_cited_beside_the_first_excerpt_is_joined_to_it(engine):
     assert len(tighter.ask(question).citations[0].excerpt) < len(lead.excerpt)
 
 
+def test_the_first_excerpt_brings_the_sentence_beside_it_with_a_word_it_lacks(engine):
+    # "Russia fired another barrage of military drones overnight" and its neighbour never
+    # say whether anyone was hurt; the sentence after them does, in words of the question
+    # (search.synonyms reads "hurt" as "casualties").
+    lead = engine.ask("Was anybody hurt when Russia fired drones overnight at Ukraine?").citations[
+        0
+    ]
+    assert lead.excerpt.startswith("Following Putin's comments, Russia fired another barrage")
+    assert lead.excerpt.endswith("No casualties have been reported.")
+    # ... but only as far as answer.lead_context_chars allows.
+    short = replace(engine.settings.answer, lead_context_chars=len(lead.excerpt) - 1)
+    tighter = Engine(replace(engine.settings, answer=short), engine.embedder, engine.data)
+    question = "Was anybody hurt when Russia fired drones overnight at Ukraine?"
+    assert "No casualties" not in tighter.ask(question).citations[0].excerpt
+
+
 def test_the_neighbour_brings_the_answer_a_scene_setting_sentence_lacks(engine):
     question = "How did Tehran respond to claims it was shipping missile launchers to Moscow?"
     alone = replace(engine.settings.answer, lead_context_chars=0)
