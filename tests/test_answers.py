@@ -499,6 +499,13 @@ _SPEAKS = (
 )
 
 
+def test_what_someone_said_on_a_topic_leads_with_their_own_words(engine):
+    # Half the answer-type lift for quoting Putin: "Putin addressed the ongoing ceasefire
+    # negotiations" (the question's words, no words of his) led.
+    lead = engine.ask("What did Putin say the Istanbul talks should address?").citations[0]
+    assert "address the root causes of the ongoing conflict" in lead.excerpt
+
+
 @pytest.mark.parametrize("name", ["Putin", "Trump", "Zelenskyy", "Lavrov", "Peskov"])
 def test_what_did_x_say_leads_with_x_speaking(engine, name):
     # "What did Putin say?" led with Zelenskyy's words about "Putin's offer": a question
