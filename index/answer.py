@@ -318,6 +318,7 @@ def compose_answer(
         asked_terms(query, tokenizer),
     )
     quoted_with = {} if first == last else {lead: (first, last)}
+    quoted_with |= _whole_quotations(data, chosen, first, last, settings.lead_context_chars)
     return _render(data, query.shown, chosen, quoted_with)
 
 
@@ -1204,6 +1205,24 @@ def _completed(
         if span is not None and lacking & table.terms[n]:
             return span
     return first, last
+
+
+def _whole_quotations(
+    data: IndexData, groups: list[list[int]], first: int, last: int, limit: int
+) -> dict[int, tuple[int, int]]:
+    """For each excerpt after the first that holds half a quotation, the excerpt with the
+    sentence holding the other half, when the two fit in ``limit`` characters and that
+    sentence is quoted nowhere else, as the first excerpt is: 'I can't go to the capital
+    of this terrorist."' was quoted without the words that open it."""
+    taken = {sid for g in groups for sid in g} | set(range(first, last + 1))
+    out: dict[int, tuple[int, int]] = {}
+    for group in groups[1:]:
+        for sid in group:
+            other = rest_of_quotation(data, sid, limit) if limit > 0 else None
+            if other is not None and other not in taken:
+                taken.add(other)
+                out[sid] = (min(sid, other), max(sid, other))
+    return out
 
 
 def _joinable(data: IndexData, first: int, last: int, n: int, limit: int) -> tuple[int, int] | None:
