@@ -35,14 +35,15 @@ EVAL = ROOT / "tests" / "eval"
 # 0.89; held-out first citation 0.79, any 0.91. Round 14 (two-word names, roles read as
 # people, "America"): dev first citation 0.825, any 0.925, found 0.99. Round 15 (names
 # graded by rarity for who/where, the first excerpt joined with what is cited or asked
-# beside it): dev first citation 0.875, any 0.94; held-out first 0.82, any 0.94, found
-# 1.00. Each floor is less a question or two.
+# beside it, half the lift for quoting whoever a question asks the words of): dev first
+# citation 0.875, any 0.95; held-out first 0.82, any 0.97, found 1.00. Each floor is
+# less a question or two.
 DEV_FLOORS = {
     "hit@1": 0.82,
     "hit@5": 0.95,
     "mrr@10": 0.87,
     "first_citation": 0.85,
-    "any_citation": 0.91,
+    "any_citation": 0.92,
     "found_answerable": 0.95,
     "notfound_unanswerable": 0.83,
 }
@@ -51,7 +52,7 @@ HELDOUT_FLOORS = {
     "hit@5": 0.91,
     "mrr@10": 0.85,
     "first_citation": 0.78,
-    "any_citation": 0.90,
+    "any_citation": 0.91,
     "found_answerable": 0.93,
     "notfound_unanswerable": 0.80,
 }
