@@ -1118,12 +1118,9 @@ def _lead_in_context(
     cited = {sid for g in groups for sid in g}
 
     def quotable(n: int) -> bool:
-        return (
-            (n > lead or not ends_a_quote_opened_before(data.sentence(n).text))
-            and (n not in cited or n in cited_alone)
-            and adjacent(data, min(lead, n), max(lead, n))
-            and data.sentences[max(lead, n), 2] - data.sentences[min(lead, n), 1] <= limit
-        )
+        return (n not in cited or n in cited_alone) and _joinable(
+            data, lead, lead, n, limit
+        ) is not None
 
     lead_text = data.sentence(lead).text
     needs_before = SAID_BY_PRONOUN.search(lead_text) or starts_inside_a_quote(lead_text)
