@@ -35,6 +35,7 @@ from index.asked_date import (
 )
 from index.capitals import capital_stands_for
 from index.dates import PRECISIONS, find_dates
+from index.english import foreign_to_english
 from index.events import EventRecord
 from index.lexical import STOPWORDS, Tokenizer, fold, opens_no_sentence
 from index.ordinals import unknown_ordinals
@@ -178,6 +179,9 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 _POSSESSIVE = re.compile(r"['’]s$")
 # A capitalised word that does not open the question: a name, a place, an organisation.
 _NAME = re.compile(r"(?<=[\w,;:] )[A-Z][\w'’-]*")
+# A word of four letters or more, none of them a digit: what may be a name typed in
+# lower case (_lower_case_names).
+_LOWER_CASE_NAME = re.compile(r"\b[^\W\d_]{4,}\b")
 # A word of a sentence, capitalised or not (how the articles write it).
 _SENTENCE_WORD = re.compile(r"[A-Za-z][\w'’-]*")
 # The one to three words between an auxiliary and a verb of saying or proposing, with no
@@ -746,6 +750,25 @@ def _capitalised_names(question: str) -> list[str]:
     return _NAME.findall(question)
 
 
+def _lower_case_names(question: str, table: SentenceTable, tokenizer: Tokenizer) -> list[str]:
+    """The terms of words typed in lower case that the articles never use and that are no
+    English word nor a slip of the key from one: "minsk" in "what was agreed at the minsk
+    talks?" is as much a name the articles lack as "Minsk". Typed lower case, such a name
+    was read as an ordinary word and the question answered from the word "talks";
+    "sneak", "haggle" and "goverment" stay words (``index.english``). Four letters at
+    least: "tbh", "idk" and "btw" are chat, not names."""
+    in_phrases = tokenizer.phrase_words(question)
+    shouted = not any(c.islower() for c in question)  # read as lower case
+    out: list[str] = []
+    for word in _LOWER_CASE_NAME.findall(question):
+        if not (word.islower() or shouted) or fold(word) in in_phrases:
+            continue
+        terms = tokenizer.word_terms(word)
+        if terms and not any(t in table.idf for t in terms) and foreign_to_english(word):
+            out += terms
+    return out
+
+
 def _name_terms(words: list[str], tokenizer: Tokenizer) -> list[str]:
     """The terms of ``words``, titles dropped: "Mr Putin" names Putin, and the articles
     never write "Mr". The words are read together, as the question has them, so a
@@ -787,6 +810,7 @@ def question_names(
     names = list(
         dict.fromkeys(typo.get(t, t) for t in _name_terms(words, tokenizer) if t not in roles)
     )
+    names += [t for t in _lower_case_names(read, table, tokenizer) if t not in names]
     asked = set(query.terms) - set(names) - roles
     capitalised: dict[str, int] = {}
     for c in candidates:

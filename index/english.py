@@ -32,3 +32,19 @@ def english_count(word: str) -> int:
 def common_english(word: str) -> bool:
     """Whether ``word`` is a word English writes commonly enough to be meant as typed."""
     return english_count(word) >= COMMON
+
+
+# A word one edit from a word English writes this often is that word mistyped
+# ("goverment", "dont", "thats"), not a name: ten times the floor of a common word.
+MISTYPED_FROM = 1000
+
+
+def foreign_to_english(word: str) -> bool:
+    """Whether ``word`` is neither a common English word nor one edit from a much-used
+    one: "minsk", "scholz", "macron" are; "sneak", "haggle", "goverment" and "dont" are
+    not. What a word typed in lower case that the articles never use must be to be read
+    as a name ("what was agreed at the minsk talks?")."""
+    if english_count(word) >= COMMON:
+        return False
+    near = _checker().candidates(word.lower()) or ()
+    return not any(english_count(c) >= MISTYPED_FROM for c in near if c != word.lower())

@@ -538,6 +538,48 @@ def test_not_found_says_who_is_missing(engine, question, detail):
 
 
 @pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("what was agreed at the minsk talks in 2015?", "Minsk"),
+        ("did macron visit kyiv in may", "Macron"),
+        # Typed in capitals throughout, read as lower case, and named as typed.
+        ("WHAT WAS AGREED AT THE MINSK TALKS?", "MINSK"),
+    ],
+)
+def test_a_name_typed_in_lower_case_the_articles_lack_is_named(engine, question, name):
+    # Typed in lower case, "minsk" was read as an ordinary word the articles never use,
+    # and the question was answered from its word "talks" ("meaningful negotiations can
+    # only begin if Russia first agrees..."); "Minsk" was refused.
+    answer = engine.ask(question)
+    assert not answer.found
+    assert f"They never mention {name}." in answer.reason
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # A slip of the key in a common word is no name ("goverment"), nor is chat
+        # ("tbh"), nor a rare English word ("haggle").
+        "hows the ukrainian goverment reacting to putins offer",
+        "tbh what did putin propose",
+        "did they haggle over the kerch bridge",
+    ],
+)
+def test_lower_case_words_that_are_english_are_no_names(engine, question):
+    answer = engine.ask(question)
+    assert answer.found, answer.reason
+
+
+def test_foreign_to_english_tells_names_from_words_and_slips():
+    from index.english import foreign_to_english
+
+    assert foreign_to_english("minsk") and foreign_to_english("scholz")
+    assert not foreign_to_english("sneak")  # a common word
+    assert not foreign_to_english("goverment")  # one edit from "government"
+    assert not foreign_to_english("dont")  # one edit from "don't"
+
+
+@pytest.mark.parametrize(
     ("after_the_verb", "speaker_words"),
     [
         # "... a humanitarian step," said Ukrainian negotiator Rustem Umerov: the name is

@@ -262,12 +262,14 @@ def test_eval_command_reports_a_missing_set_in_one_line(tmp_path, capsys):
 # As people type on Discord. Measured when set: lower case, dev first citation 0.81, found
 # 0.99+ / not found 0.67; a typo in the longest name (89 dev questions), first citation
 # 0.75, found 0.92 (0.03 before index.spelling, which had every such name unknown).
+# Round 16 (a lower-case word no English writes is a name): not found 0.83 in lower case
+# and in capitals (0.78 before: "what was agreed at the minsk talks?" was answered).
 @pytest.mark.parametrize(
     ("typed", "floors"),
     [
-        ("lower", {"first_citation": 0.74, "found_answerable": 0.93, "notfound_unanswerable": 0.7}),
+        ("lower", {"first_citation": 0.74, "found_answerable": 0.93, "notfound_unanswerable": 0.8}),
         # In capitals every word looked like a name: found 0.65 before.
-        ("upper", {"first_citation": 0.74, "found_answerable": 0.93, "notfound_unanswerable": 0.6}),
+        ("upper", {"first_citation": 0.74, "found_answerable": 0.93, "notfound_unanswerable": 0.8}),
         ("typo", {"first_citation": 0.72, "found_answerable": 0.9}),
     ],
 )
