@@ -118,7 +118,13 @@ _ASKS = {
     "person": re.compile(r"^\W*(who|whom|whose)\b|\b(with|to|for|by|from) whom\b", re.I),
     "date": re.compile(r"^\W*when\b|" + _ASKED_PRECISION.pattern, re.I),
     "place": re.compile(r"^\W*where\b|\b(what|which) (city|country|venue|place|town)\b", re.I),
-    "reason": re.compile(r"^\W*why\b|\b(reason|purpose|occasion|motive|motivation)s?\b", re.I),
+    # "What was the truce held for?" asks a purpose too; "what is Kyiv asking for?" and
+    # "what did they call for?" ask what was demanded.
+    "reason": re.compile(
+        r"^\W*why\b|\b(reason|purpose|occasion|motive|motivation)s?\b"
+        r"|^\W*what(?:\s+(?:was|were|is|are)|['’]?s)\s[^?]*?\b(?!\w+ing\b)\w+\s+for\W*$",
+        re.I,
+    ),
 }
 # ... the words that frame a why-question, answered with a reason in other words.
 _REASON_FRAME = frozenset(["reason", "reasons", "purpose", "motive", "motives", "motivation"])

@@ -829,12 +829,25 @@ def test_a_date_is_no_answer_to_how_long(engine):
         ("On what date did Putin propose talks?", "date"),
         ("Why did Zelenskyy refuse to go?", "reason"),
         ("What was the occasion for the truce?", "reason"),
+        ("What was the three-day truce in May held for?", "reason"),
+        ("whats the delegation to washington for", "reason"),
+        # What was demanded, not why.
+        ("What did the leaders call for?", None),
+        ("What is Kyiv asking for?", None),
     ],
 )
 def test_what_a_question_asks_for_is_read_from_its_wording(question, kind):
     from index.answer import asked_for
 
     assert asked_for(question) == kind
+
+
+def test_what_something_was_for_is_answered_with_its_purpose(engine):
+    # "What was X held for?" asks why, and was answered with Zelenskyy's call to stop the
+    # killing "even for a single day", a sentence that shares its words.
+    answer = engine.ask("What was the three-day truce in May held for?")
+    assert answer.found
+    assert "in honor of the 80th anniversary" in answer.citations[0].excerpt
 
 
 def test_a_date_or_a_span_of_time_is_no_count(engine):
