@@ -200,7 +200,17 @@ _SPEAKER = re.compile(
     r"(?:say|said|tell|told|think|thought|claim|claimed|want|wanted|propose|proposed|"
     r"announce|announced|suggest|suggested|call|called|warn|warned|demand|demanded|"
     r"offer|offered|reply|replied|respond|responded|argue|argued|insist|insisted|"
-    r"write|wrote|post|posted)\b",
+    r"write|wrote|post|posted|describe|described|react|reacted|characteri[sz]ed?)\b",
+    re.I,
+)
+# "How did Tehran react to reports ...?", "How did Putin describe ...?": a question asking
+# how someone met a thing asks for their words, whatever else it names. The thing they
+# met ("reports it was sending missile launchers") is the context, and the sentence
+# reporting it led; the whole lift goes to the sentences quoting them, as for "what did
+# X say?". One blind question gained its first citation, none lost (round 16).
+_ASKS_REACTION = re.compile(
+    r"\b(?:react|reacted|respond|responded|reply|replied|describe|described|"
+    r"characteri[sz]ed?)\b",
     re.I,
 )
 # Whoever the question's source is: "according to X" (not "according to the coverage").
@@ -494,7 +504,8 @@ def score_sentences(
     # half the answer, the topic the rest. A question asking for a kind of thing ("why
     # does Zelenskyy think ...") is lifted by that kind instead.
     words_of = speakers if only_words or asks is None else set()
-    words_lift = 1.0 if only_words else _TOPIC_WORDS_LIFT
+    reaction = bool(speakers) and _ASKS_REACTION.search(query.text) is not None
+    words_lift = 1.0 if only_words or reaction else _TOPIC_WORDS_LIFT
     identity = _asks_identity(query)
     weights = {t: table.weight(t) for t in asked_terms(query, tokenizer)}
     total = sum(weights.values())

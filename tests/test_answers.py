@@ -523,6 +523,15 @@ def test_what_did_x_say_leads_with_x_speaking(engine, name):
     assert re.search(_SPEAKS.format(name=name), lead), lead
 
 
+def test_how_someone_reacted_leads_with_their_words(engine):
+    # The sentence reporting what Tehran reacted to ("Iran is reportedly preparing to
+    # send ... launchers") led, and Tehran's denial came second.
+    question = "How did Tehran react to reports it was sending missile launchers to Russia?"
+    answer = engine.ask(question)
+    assert answer.found
+    assert "Tehran has denied the reports" in answer.citations[0].excerpt
+
+
 @pytest.mark.parametrize(
     ("question", "detail"),
     [
