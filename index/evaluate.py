@@ -414,6 +414,9 @@ def default_variants(settings: Settings) -> list[Variant]:
     )
     variants.append(Variant("- MMR (relevance only)", _with("answer", mmr_lambda=1.0)))
     variants.append(Variant("- lead sentence's neighbour", _with("answer", lead_context_chars=0)))
+    variants.append(
+        Variant("- sentences beside the top passages", _with("answer", beside_passages=False))
+    )
     variants.append(Variant("- not-found rule (always answer)", _with("answer", nf_threshold=-1e9)))
     return variants
 

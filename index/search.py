@@ -118,7 +118,34 @@ def retrieve(
         ScoredPassage(int(candidates[i]), float(fused[i]), float(dense[i]), float(lexical[i]))
         for i in order
     ]
+    # The sentences just outside the chosen passages are candidates of the answerer too
+    # (index.answer); most are scored already, as sentences of overlapping windows.
+    beside = [
+        sid for p in ranked for sid in sentences_beside(data, p.pid) if sid not in sentence_dense
+    ]
+    if beside:
+        ids = np.asarray(sorted(set(beside)), dtype=np.int64)
+        sims = np.asarray(data.sentence_vectors[ids] @ query.vector, dtype=np.float32)
+        sentence_dense.update(zip(ids.tolist(), sims.tolist(), strict=True))
+        bm25 = table.bm25(query.terms, ids)
+        sentence_lexical.update(zip(ids.tolist(), bm25.tolist(), strict=True))
     return Retrieval(ranked, table, sentence_dense, sentence_lexical, float(lexical_all.max()))
+
+
+def sentences_beside(data: IndexData, pid: int) -> tuple[int, ...]:
+    """The sentence just before passage ``pid`` and the one just after it, those of its
+    article. Windows that share a sentence with a better one are dropped (``_distinct``),
+    so the sentence before the best window of a stretch is in no passage searched:
+    "Ukraine called for, among other things, an unconditional 30-day cease-fire ..." sat
+    just before the window that opens "Russia's proposal, meanwhile, called for ..."."""
+    first, last = int(data.passages[pid, 3]), int(data.passages[pid, 4])
+    doc = data.sentences[first, 0]
+    out = []
+    if first > 0 and data.sentences[first - 1, 0] == doc:
+        out.append(first - 1)
+    if last < len(data.sentences) and data.sentences[last, 0] == doc:
+        out.append(last)
+    return tuple(out)
 
 
 def _published_when_asked(data: IndexData, query: Query, candidates: np.ndarray) -> np.ndarray:

@@ -136,6 +136,8 @@ class AnswerSettings:
     duplicate_similarity: float = 0.9
     # Sentences of this many top passages are candidates.
     passages: int = 7
+    # ... and the sentences just before and after each of them, at half its rank's prior.
+    beside_passages: bool = True
     # Candidates within this share of the best relevance may be chosen.
     keep_ratio: float = 0.7
     # Sentence relevance: weights of its cosine, BM25 (normalised), key-term coverage,

@@ -198,6 +198,14 @@ def _completes_a_phrase(
     return None
 
 
+def one_edit_from_the_index(word: str, tokenizer: Tokenizer, table: SentenceTable) -> bool:
+    """Whether one edit of ``word`` (keeping its first letter) is a word the articles
+    use: "ceasfire" is "ceasefire" mistyped, whatever English makes of it."""
+    return any(
+        any(t in table.index for t in tokenizer.word_terms(edit)) for edit in _one_edit(word)
+    )
+
+
 def corrected_text(text: str, fixes: list[Correction]) -> str:
     """``text`` with each typo replaced by the name meant."""
     for fix in fixes:

@@ -141,3 +141,51 @@ def test_question_wording_names_what_it_asks_for():
     assert asked_for("When did the talks take place?") == "date"
     assert asked_for("Where did Putin propose to meet?") == "place"
     assert asked_for("What did Lavrov say?") is None
+
+
+def test_the_sentences_beside_a_passage_are_its_articles_only(engine):
+    from index.search import sentences_beside
+
+    data = engine.data
+    for pid in range(len(data.passages)):
+        first, last = int(data.passages[pid, 3]), int(data.passages[pid, 4])
+        doc = data.sentences[first, 0]
+        beside = sentences_beside(data, pid)
+        expected = [
+            s
+            for s in (first - 1, last)
+            if 0 <= s < len(data.sentences) and data.sentences[s, 0] == doc
+        ]
+        assert list(beside) == expected, pid
+    # An article's first passage has nothing before it.
+    opening = next(p for p in range(len(data.passages)) if int(data.passages[p, 3]) == 0)
+    assert sentences_beside(data, opening)[0] == int(data.passages[opening, 4])
+
+
+def test_the_sentence_that_answers_may_sit_just_outside_the_best_window(engine, settings):
+    from index.search import retrieve
+
+    # "... came in the form of 91 Russian drones" is in no passage the search returns: the
+    # windows holding it share sentences with better ones. It follows the sentence on the
+    # barrage, and was never a candidate; the answer gave no count.
+    question = (
+        "How many drones were in the overnight barrage after Putin warned that foreign "
+        "troops would be legitimate targets?"
+    )
+    data = engine.data
+    retrieval = retrieve(
+        data, engine.query(question), settings.search, settings.answer.passages, engine.tokenizer
+    )
+    sid = next(
+        i for i in range(len(data.sentences)) if "91 Russian drones" in data.sentence(i).text
+    )
+    searched = {
+        s
+        for p in retrieval.passages
+        for s in range(int(data.passages[p.pid, 3]), int(data.passages[p.pid, 4]))
+    }
+    assert sid not in searched
+    assert sid in retrieval.sentence_dense and sid in retrieval.sentence_lexical
+    answer = engine.ask(question)
+    assert answer.found
+    assert "91 Russian drones" in answer.citations[0].excerpt
