@@ -201,7 +201,9 @@ _SPEAKER = re.compile(
     r"(?:say|said|tell|told|think|thought|claim|claimed|want|wanted|propose|proposed|"
     r"announce|announced|suggest|suggested|call|called|warn|warned|demand|demanded|"
     r"offer|offered|reply|replied|respond|responded|argue|argued|insist|insisted|"
-    r"write|wrote|post|posted|describe|described|react|reacted|characteri[sz]ed?)\b",
+    r"write|wrote|post|posted|describe|described|react|reacted|characteri[sz]ed?|"
+    r"admit|admitted|acknowledge|acknowledged|concede|conceded|deny|denied|confirm|"
+    r"confirmed)\b",
     re.I,
 )
 # "How did Tehran react to reports ...?", "How did Putin describe ...?": a question asking
@@ -718,7 +720,13 @@ def _asked_speakers(query: Query, tokenizer: Tokenizer) -> set[str]:
     """The terms of whoever the question asks the words of ("what did Erdogan say",
     "according to X"), typos read as the names meant."""
     typo = dict(query.corrections)
-    asked = [*_SPEAKER.findall(query.text), *_ACCORDING_TO.findall(query.text)]
+    # "Did the American president admit ...?" asks Donald Trump's words: a role read as
+    # the one person the articles give it is that person (the article before a role
+    # would otherwise say no name follows).
+    text = query.text
+    for role, person in query.read_as:
+        text = re.sub(rf"\b(?:the\s+)?{re.escape(role)}\b", person, text, flags=re.I)
+    asked = [*_SPEAKER.findall(text), *_ACCORDING_TO.findall(text)]
     return {typo.get(t, t) for t in _name_terms(asked, tokenizer)}
 
 

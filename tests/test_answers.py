@@ -526,6 +526,17 @@ def test_what_did_x_say_leads_with_x_speaking(engine, name):
     assert re.search(_SPEAKS.format(name=name), lead), lead
 
 
+def test_a_role_read_as_a_person_is_whose_words_are_asked(engine):
+    # "the American president" is read as Donald Trump, and "did ... admit" asks his
+    # words: Zelenskyy's challenge "to end fighting" led on the words it shares.
+    answer = engine.ask(
+        "Has the American president admitted that ending the fighting proved harder "
+        "than he expected?"
+    )
+    assert answer.found
+    assert "Trump said he underestimated" in answer.citations[0].excerpt
+
+
 def test_how_someone_reacted_leads_with_their_words(engine):
     # The sentence reporting what Tehran reacted to ("Iran is reportedly preparing to
     # send ... launchers") led, and Tehran's denial came second.
