@@ -649,9 +649,11 @@ def _with_neighbours(data: IndexData, sid: int) -> str:
     """Sentence ``sid`` with the sentences either side of it in its article: the first
     excerpt may quote one of them ("Russia fired another barrage of military drones
     overnight." then "The attack came in the form of 91 Russian drones")."""
-    doc = data.sentences[sid, 0]
-    first = sid - 1 if sid > 0 and data.sentences[sid - 1, 0] == doc else sid
-    last = sid + 1 if sid + 1 < len(data.sentences) and data.sentences[sid + 1, 0] == doc else sid
+    # Only whitespace between, as for the excerpt: not across a section's heading (the
+    # heading "Iran reportedly preparing to send ..." and the "two Western security
+    # sources" after it counted as the worth of frozen Russian assets).
+    first = sid - 1 if sid > 0 and adjacent(data, sid - 1, sid) else sid
+    last = sid + 1 if sid + 1 < len(data.sentences) and adjacent(data, sid, sid + 1) else sid
     article = data.article_of_sentence(sid)
     return article.text[int(data.sentences[first, 1]) : int(data.sentences[last, 2])]
 
@@ -887,7 +889,7 @@ def _counts(
     dated = _date_spans(text, published)
     found = []
     for m in _NUMBER.finditer(text):
-        if m.group().lower() in asked or text[m.start() - 1 : m.start()] == "-":
+        if m.group().lower() in asked or _in_a_name(text, m):
             continue
         if _within(m.start(), dated):
             continue
@@ -898,6 +900,14 @@ def _counts(
             continue
         found.append(m.group())
     return found
+
+
+def _in_a_name(text: str, number: re.Match[str]) -> bool:
+    """Whether ``number`` is written onto a name ("Fath-360", "the G7 summit"): it
+    names a thing, and counts nothing ("how much are the frozen assets worth?" was
+    answered by "the upcoming G7 summit")."""
+    before = text[number.start() - 1 : number.start()]
+    return before == "-" or (before.isalpha() and number.group()[0].isdigit())
 
 
 def counted_terms(question: str, tokenizer: Tokenizer) -> set[str]:
@@ -984,7 +994,11 @@ def holds_asked(kind: str, data: IndexData, sid: int, query: Query, tokenizer: T
     text = data.sentence(sid).text
     if kind == "quantity":
         asked = {m.group().lower() for m in _NUMBER.finditer(query.text)}
-        numbers = [m for m in _NUMBER.finditer(text) if m.group().lower() not in asked]
+        numbers = [
+            m
+            for m in _NUMBER.finditer(text)
+            if m.group().lower() not in asked and not _in_a_name(text, m)
+        ]
         if not numbers:
             return False  # most sentences: no dates to read
         counted = counted_terms(query.text, tokenizer)

@@ -873,6 +873,26 @@ def test_what_something_was_for_is_answered_with_its_purpose(engine):
     assert "in honor of the 80th anniversary" in answer.citations[0].excerpt
 
 
+def test_a_number_written_onto_a_name_is_no_count(engine):
+    # "the upcoming G7 summit" gave the worth of the frozen Russian assets, and the
+    # "two Western security sources" after the next section's heading did too: the
+    # sentences an excerpt may quote with the best one are those with only whitespace
+    # between, as the excerpt's are.
+    answer = engine.ask("How much are the frozen Russian assets worth?")
+    assert not answer.found
+    # The control: the G7 sentence still answers what it says.
+    answer = engine.ask("What will the G7 summit discuss?")
+    assert answer.found and "frozen Russian assets" in answer.citations[0].excerpt
+
+
+def test_numbers_in_names_are_not_counts():
+    from index.answer import _NUMBER, _in_a_name
+
+    text = "Fath-360 missiles, the G7 summit, 91 Russian drones and one official"
+    counts = [m.group() for m in _NUMBER.finditer(text) if not _in_a_name(text, m)]
+    assert counts == ["91", "one"]
+
+
 def test_a_date_or_a_span_of_time_is_no_count(engine):
     # The best sentence ("... a 30-day ceasefire beginning May 12") gives no count of
     # meetings: its numbers are a span of time and a date, and "12" passed for a count.
