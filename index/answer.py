@@ -1213,6 +1213,13 @@ def _lead_in_context(
     if leaves_a_quote_open(lead_text) and quotable(lead + 1):
         # ... and a quotation the lead opens comes with the sentence that closes it.
         return _fold_in(groups, cited_alone, lead + 1), lead + 1
+    best = next(c for c in candidates if c.sid == lead)
+    if best.coverage >= 1.0:
+        # It holds every key word of the question: a neighbour brings only more to read
+        # ("Then on June 3, Ukraine claimed to hit a key bridge ... with underwater
+        # explosives" came after the SBU's count of bombers hit). No evidence was lost on
+        # any set; excerpts 4-6 characters shorter on average (round 16).
+        return groups, None
     relevance = {c.sid: c.relevance for c in candidates}
     similarity = {c.sid: c.similarity for c in candidates}
     floor = ratio * relevance[lead]
