@@ -131,3 +131,11 @@ def test_a_typo_inside_a_phrase_the_index_folds_is_read_as_the_phrase(engine, ty
 def test_only_the_words_of_phrases_are_in_a_phrase(engine):
     assert engine.tokenizer.in_a_phrase("united") and engine.tokenizer.in_a_phrase("kingdom")
     assert not engine.tokenizer.in_a_phrase("kyiv")  # an alias of one word: "kiev"
+
+
+def test_the_english_word_list_is_loaded_with_the_engine(engine):
+    # Loading it takes 0.3-0.4 s: with the model at start-up, not in the first question
+    # that reads a word the articles never use.
+    from index.english import _checker
+
+    assert _checker.cache_info().currsize == 1
