@@ -546,6 +546,18 @@ def test_a_role_read_as_a_person_is_whose_words_are_asked(engine):
     assert "Trump said he underestimated" in answer.citations[0].excerpt
 
 
+@pytest.mark.parametrize(
+    ("word", "says"),
+    [("posted", True), ("posts", True), ("postpone", False), ("postwar", False)],
+)
+def test_a_verb_of_saying_is_a_whole_word(word, says):
+    from index.answer import _SPEECH_VERB
+
+    # "post" read "postpone" as a verb of saying: "... whether or not to postpone the
+    # imposition of sanctions" quoted whoever stood beside it.
+    assert bool(_SPEECH_VERB.fullmatch(word)) is says
+
+
 def test_how_someone_reacted_leads_with_their_words(engine):
     # The sentence reporting what Tehran reacted to ("Iran is reportedly preparing to
     # send ... launchers") led, and Tehran's denial came second.
