@@ -238,7 +238,8 @@ _ONLY_WORDS_OF = (
 _SPEECH_VERB = re.compile(
     r"say|said|says|saying|state|stated|states|tell|told|tells|add|added|adds|claim\w*|"
     r"warn\w*|accus\w*|describ\w*|call\w*|wr[io]te?s?|writing|insist\w*|argu\w*|"
-    r"comment\w*|not(?:e|ed|es)|ask\w*|urg\w*|post(?:s|ed|ing)?|declar\w*|stress\w*|repl\w*|"
+    r"comment\w*|not(?:e|ed|es)|ask\w*|urg(?:e|es|ed|ing)|post(?:s|ed|ing)?|declar\w*|"
+    r"stress\w*|repl(?:y|ies|ied|ying)|"
     r"respond\w*|according|announc\w*|dismiss\w*|reject\w*|propos\w*|den(?:y|ied|ies)|"
     r"suggest\w*|threat\w*|demand\w*|confirm\w*|admit\w*|acknowledg\w*|explain\w*|"
     r"condemn\w*|critici[sz]\w*|prais\w*",

@@ -548,13 +548,23 @@ def test_a_role_read_as_a_person_is_whose_words_are_asked(engine):
 
 @pytest.mark.parametrize(
     ("word", "says"),
-    [("posted", True), ("posts", True), ("postpone", False), ("postwar", False)],
+    [
+        ("posted", True),
+        ("posts", True),
+        ("postpone", False),
+        ("postwar", False),
+        ("urged", True),
+        ("urgent", False),
+        ("replied", True),
+        ("replenish", False),
+    ],
 )
 def test_a_verb_of_saying_is_a_whole_word(word, says):
     from index.answer import _SPEECH_VERB
 
     # "post" read "postpone" as a verb of saying: "... whether or not to postpone the
-    # imposition of sanctions" quoted whoever stood beside it.
+    # imposition of sanctions" quoted whoever stood beside it; so did "urgent" and
+    # "replenish" ("seeking a truce only to replenish weapons").
     assert bool(_SPEECH_VERB.fullmatch(word)) is says
 
 
