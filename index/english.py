@@ -34,17 +34,30 @@ def common_english(word: str) -> bool:
     return english_count(word) >= COMMON
 
 
-# A word one edit from a word English writes this often is that word mistyped
-# ("goverment", "dont", "thats"), not a name: ten times the floor of a common word.
-MISTYPED_FROM = 1000
-
-
 def foreign_to_english(word: str) -> bool:
-    """Whether ``word`` is neither a common English word nor one edit from a much-used
-    one: "minsk", "scholz", "macron" are; "sneak", "haggle", "goverment" and "dont" are
-    not. What a word typed in lower case that the articles never use must be to be read
-    as a name ("what was agreed at the minsk talks?")."""
-    if english_count(word) >= COMMON:
+    """Whether ``word`` is no English word: not a common one, not one edit from one (a
+    slip of the key, "goverment", "dont", or a British spelling, "immobilised"), and not
+    two written as one ("sitdown", "airbases"). "minsk", "scholz" and "macron" are
+    foreign; "sneak" and "haggle" are not. What a word typed in lower case that the
+    articles never use must be to be read as a name ("what was agreed at the minsk
+    talks?")."""
+    lowered = word.lower()
+    if english_count(lowered) >= COMMON:
         return False
-    near = _checker().candidates(word.lower()) or ()
-    return not any(english_count(c) >= MISTYPED_FROM for c in near if c != word.lower())
+    near = _checker().candidates(lowered) or ()
+    if any(english_count(c) >= COMMON for c in near if c != lowered):
+        return False
+    return not _two_words(lowered)
+
+
+def _two_words(word: str) -> bool:
+    """Whether ``word`` is two common English words written as one, the longer of four
+    letters or more ("sit"+"down", "air"+"bases"; not "mac"+"ron")."""
+    return any(
+        len(word[:i]) >= 3
+        and len(word[i:]) >= 3
+        and max(i, len(word) - i) >= 4
+        and english_count(word[:i]) >= COMMON
+        and english_count(word[i:]) >= COMMON
+        for i in range(3, len(word) - 2)
+    )

@@ -617,6 +617,9 @@ def test_a_name_typed_in_lower_case_the_articles_lack_is_named(engine, question,
         "hows the ukrainian goverment reacting to putins offer",
         "tbh what did putin propose",
         "did they haggle over the kerch bridge",
+        # Two words written as one, and a British spelling (found by a blind set).
+        "why wont the ukrainian president travel to the russian capital for a sitdown",
+        "what are the europeans planning to do with moscow's immobilised money?",
     ],
 )
 def test_lower_case_words_that_are_english_are_no_names(engine, question):
@@ -631,6 +634,8 @@ def test_foreign_to_english_tells_names_from_words_and_slips():
     assert not foreign_to_english("sneak")  # a common word
     assert not foreign_to_english("goverment")  # one edit from "government"
     assert not foreign_to_english("dont")  # one edit from "don't"
+    assert not foreign_to_english("immobilised")  # a British spelling, one edit away
+    assert not foreign_to_english("sitdown") and not foreign_to_english("airbases")
 
 
 @pytest.mark.parametrize(
