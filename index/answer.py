@@ -104,7 +104,10 @@ _FOREIGN_WORDS = frozenset(
 # English stop words that are also another language's ("Was hat Putin gesagt?").
 _SHARED_WORDS = frozenset({"was", "die", "an", "in", "so", "also", "me", "no", "a", "o"})
 _SPACE = re.compile(r"\s+")
-_COUNT_QUESTION = re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|share)\b", re.I)
+# "what % tariff ...?" as typed in chat asks a percentage too.
+_COUNT_QUESTION = re.compile(
+    r"\bhow (many|much)\b|\bwhat (number|percentage|percent|share)\b|\bwhat\s*%", re.I
+)
 # "On what date ...", "which month ...": the date asked for is a day (or a month), and a
 # sentence giving only a coarser one ("last month") does not answer it; "when" takes any.
 _ASKED_PRECISION = re.compile(
@@ -114,7 +117,9 @@ _DATE_WORD_PRECISION = {"date": "day", "day": "day", "month": "month", "year": "
 # What kind of thing a question asks for, from its wording alone (no per-question rules).
 _ASKS = {
     "quantity": re.compile(
-        r"\bhow (many|much|long|far|old|big|large)\b|\bwhat (number|percentage|share|size)\b", re.I
+        r"\bhow (many|much|long|far|old|big|large)\b"
+        r"|\bwhat (number|percentage|percent|share|size)\b|\bwhat\s*%",
+        re.I,
     ),
     "person": re.compile(r"^\W*(who|whom|whose)\b|\b(with|to|for|by|from) whom\b", re.I),
     "date": re.compile(r"^\W*when\b|" + _ASKED_PRECISION.pattern, re.I),

@@ -889,6 +889,8 @@ def test_a_date_is_no_answer_to_how_long(engine):
         ("Why did Zelenskyy refuse to go?", "reason"),
         ("What was the occasion for the truce?", "reason"),
         ("What was the three-day truce in May held for?", "reason"),
+        ("what % tariff did the US put on india", "quantity"),
+        ("What percent tariff did the US put on India?", "quantity"),
         ("whats the delegation to washington for", "reason"),
         # What was demanded, not why.
         ("What did the leaders call for?", None),
@@ -899,6 +901,14 @@ def test_what_a_question_asks_for_is_read_from_its_wording(question, kind):
     from index.answer import asked_for
 
     assert asked_for(question) == kind
+
+
+def test_what_percent_leads_with_the_percentage(engine):
+    # "what %" asked no quantity, and the sentence on Trump walking back his criticism
+    # of India led.
+    answer = engine.ask("what % tariff did the US put on india")
+    assert answer.found
+    assert "50 percent" in answer.citations[0].excerpt
 
 
 def test_what_something_was_for_is_answered_with_its_purpose(engine):
