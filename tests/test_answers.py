@@ -535,6 +535,22 @@ def test_what_did_x_say_leads_with_x_speaking(engine, name):
     assert re.search(_SPEAKS.format(name=name), lead), lead
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who led Ukraine's delegation at the Istanbul talks on June 2?",
+        # "headed" is "led" (search.synonyms)
+        "Who headed the Russian delegation at the June 2 talks in Istanbul?",
+    ],
+)
+def test_who_did_it_is_the_person_beside_the_questions_verb(engine, question):
+    # "... could include Turkish President Recep Tayip Erdogan", a sentence on a
+    # meeting to come, led: a new person's name beside "talks on June 2".
+    lead = engine.ask(question).citations[0].excerpt
+    assert "led by Ukraine's Defence Minister Rustem Umerov" in lead
+    assert "Erdogan" not in lead
+
+
 def test_a_role_read_as_a_person_is_whose_words_are_asked(engine):
     # "the American president" is read as Donald Trump, and "did ... admit" asks his
     # words: Zelenskyy's challenge "to end fighting" led on the words it shares.
