@@ -752,6 +752,12 @@ def _asked_speakers(query: Query, tokenizer: Tokenizer) -> set[str]:
     return {typo.get(t, t) for t in _name_terms(asked, tokenizer)}
 
 
+def _asks_who_said(query: Query) -> bool:
+    """Whether the question asks who said something ("Who called ...", "who warned ...")."""
+    m = _WHO_VERB.search(query.text)
+    return m is not None and _SPEECH_VERB.fullmatch(m.group(1)) is not None
+
+
 def _who_verb(query: Query, tokenizer: Tokenizer) -> str | None:
     """The term of the verb a who-question asks the doer of ("Who led ...?" -> led,
     "who has proposed ..." -> propos), when it is one of the question's terms."""
@@ -1071,10 +1077,25 @@ def asked_strength(
     """
     if kind not in ("person", "place") or settings.answer_type_rarity == 0.0:
         return float(holds_asked(kind, data, sid, query, tokenizer))
-    names = _new_names(kind, data.sentence(sid).text, query, tokenizer)
+    text = data.sentence(sid).text
+    names = _new_names(kind, text, query, tokenizer)
     if kind == "person":
         # "who" is answered by a person, not by "the Vatican or Switzerland".
         names &= titled_people(data, tokenizer)
+        if _asks_who_said(query) and (
+            SAID_BY_PRONOUN.search(text)
+            or _quotes(
+                data,
+                sid,
+                set(titled_people(data, tokenizer)) - set(query.terms),
+                tokenizer,
+                strict=True,
+            )
+        ):
+            # "Who called the Russian document spam?": whoever is quoted answers it, the
+            # most named people too ('"... looks like spam," said Zelenskyy.'), and so
+            # does a quotation "he said" after the sentence naming him.
+            return 1.0
     rarest = max((table.weight(t) for t in names), default=0.0)
     share = rarest / table.max_idf if table.max_idf > 0 else 0.0
     return share if share >= settings.answer_type_rarity else 0.0

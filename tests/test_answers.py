@@ -551,6 +551,13 @@ def test_who_did_it_is_the_person_beside_the_questions_verb(engine, question):
     assert "Erdogan" not in lead
 
 
+def test_who_said_it_is_answered_by_whoever_is_quoted(engine):
+    # Zelenskyy, named in nearly every sentence, was below the rarity a person needs to
+    # answer "who" (answer.answer_type_rarity), and the sentence naming Umerov led.
+    lead = engine.ask("Who called the Russian peace document spam?").citations[0].excerpt
+    assert '"Honestly, this document looks like spam," said Zelenskyy.' in lead
+
+
 def test_a_role_read_as_a_person_is_whose_words_are_asked(engine):
     # "the American president" is read as Donald Trump, and "did ... admit" asks his
     # words: Zelenskyy's challenge "to end fighting" led on the words it shares.
