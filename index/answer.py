@@ -534,6 +534,8 @@ def score_sentences(
     did_it = _who_verb(query, tokenizer) if asks == "person" else None
     weights = {t: table.weight(t) for t in asked_terms(query, tokenizer)}
     total = sum(weights.values())
+    dates = asked_dates(query.as_read or query.text)
+    date_terms = {t for d in dates for t in tokenizer.terms(d.text) if t in weights}
     ranked = retrieval.passages[: settings.passages]
     if not ranked:
         return []
@@ -559,6 +561,8 @@ def score_sentences(
         seen.add(sid)
         similarity = retrieval.sentence_dense[sid]
         covered = sum(w for t, w in weights.items() if t in table.terms[sid])
+        if date_terms and _dated_as_asked(data, sid, dates):
+            covered += sum(weights[t] for t in date_terms if t not in table.terms[sid])
         coverage = covered / total if total else 0.0
         lexical = float(retrieval.sentence_lexical[sid]) / top_lexical if top_lexical > 0 else 0.0
         typed = max(
@@ -750,6 +754,23 @@ def _asked_speakers(query: Query, tokenizer: Tokenizer) -> set[str]:
         text = re.sub(rf"\b(?:the\s+)?{re.escape(role)}\b", person, text, flags=re.I)
     asked = [*_SPEAKER.findall(text), *_ACCORDING_TO.findall(text)]
     return {typo.get(t, t) for t in _name_terms(asked, tokenizer)}
+
+
+def _dated_as_asked(data: IndexData, sid: int, dates: tuple[AskedDate, ...]) -> bool:
+    """Whether sentence ``sid`` names a day the question asks about, however it writes
+    it: "Monday's peace talks", in an article of Wednesday June 4, are the talks on June 2
+    ("who headed the delegations at the june 2 istanbul talks?")."""
+    published = data.article_of_sentence(sid).published
+    return any(
+        m.precision == "day"
+        and any(
+            d.month == m.value.month
+            and d.day == m.value.day
+            and (d.year is None or d.year == m.value.year)
+            for d in dates
+        )
+        for m in find_dates(data.sentence(sid).text, published)
+    )
 
 
 def _asks_who_said(query: Query) -> bool:

@@ -551,6 +551,29 @@ def test_who_did_it_is_the_person_beside_the_questions_verb(engine, question):
     assert "Erdogan" not in lead
 
 
+def test_a_day_written_as_a_weekday_is_the_day_asked(engine):
+    # "Monday's peace talks in Istanbul, led by ... Rustem Umerov and ... Vladimir
+    # Medinsky", in an article of Wednesday June 4, are the talks on June 2; the
+    # sentence saying "talks on June 2 in Istanbul" led, and named no one.
+    lead = engine.ask("who headed the two delegations at the june 2 istanbul talks")
+    assert "Rustem Umerov" in lead.citations[0].excerpt
+
+
+def test_dated_as_asked_reads_relative_days(engine):
+    from index.answer import _dated_as_asked
+    from index.asked_date import asked_dates
+
+    data = engine.data
+    sid = next(
+        i
+        for i in range(len(data.sentences))
+        if data.sentence(i).text.startswith("Zelenskyy said Monday's peace talks")
+    )
+    assert str(data.article_of_sentence(sid).published) == "2025-06-04"  # a Wednesday
+    assert _dated_as_asked(data, sid, asked_dates("the june 2 talks"))
+    assert not _dated_as_asked(data, sid, asked_dates("the june 3 talks"))
+
+
 def test_who_said_it_is_answered_by_whoever_is_quoted(engine):
     # Zelenskyy, named in nearly every sentence, was below the rarity a person needs to
     # answer "who" (answer.answer_type_rarity), and the sentence naming Umerov led.
