@@ -61,6 +61,23 @@ _FILLER = frozenset(
 _WHY_AT_START = re.compile(
     r"^(\W*)y(?=\s+(?:did|do|does|is|are|was|were|has|have|would|will|can|should)\b)", re.I
 )
+# A polite lead-in asks nothing itself: "Could someone explain why Russia paused the
+# fighting?" asks why, and "why" no longer opened the question, so no reason was looked
+# for; "explain" and "someone" were words the articles never use. Dropped when a
+# question follows it ("explain?" stays as typed).
+_LEAD_IN = re.compile(
+    r"^\W*(?:(?:hey|hi|hello|so|ok|okay)\b[,!\s]+)?"
+    r"(?:(?:could|can|would|will)\s+(?:someone|somebody|anyone|anybody|you|u)\s+(?:please\s+)?"
+    r"(?:tell\s+me|explain(?:\s+to\s+me)?|let\s+me\s+know|remind\s+me|clarify)"
+    r"|(?:does|do)\s+(?:anyone|anybody|someone|somebody|you|u)\s+know"
+    r"|would\s+(?:anyone|anybody|someone|somebody|you)\s+(?:happen\s+to\s+)?know"
+    r"|(?:i['’]?d|i\s+would)\s+like\s+to\s+know"
+    r"|i\s+(?:want|wanna|need)\s+to\s+know"
+    r"|i\s+wonder(?:ed)?|i['’]?m\s+wondering"
+    r"|(?:please\s+)?(?:tell|remind)\s+me|(?:please\s+)?explain(?:\s+to\s+me)?)"
+    r"\b[,:\s]*(?=.*[^\W\d_])",
+    re.I,
+)
 _WORDS = sorted([*_MEANS, *_FILLER], key=len, reverse=True)  # "w/o" before "w/"
 # A whole token: not part of a word, an abbreviation ("U.S."), a contraction or a path.
 _TOKEN = re.compile(
@@ -78,9 +95,10 @@ def _written_out(match: re.Match[str]) -> str:
 
 
 def expand_shorthand(text: str) -> str:
-    """``text`` with chat shorthand written out and filler dropped; ``text`` itself
-    when it holds none."""
-    expanded = _WHY_AT_START.sub(lambda m: m.group(1) + "why", text)
+    """``text`` with chat shorthand written out, filler and a polite lead-in ("could
+    someone explain ...") dropped; ``text`` itself when it holds none."""
+    expanded = _LEAD_IN.sub("", text, count=1)
+    expanded = _WHY_AT_START.sub(lambda m: m.group(1) + "why", expanded)
     expanded = _TOKEN.sub(_written_out, expanded)
     if expanded == text:
         return text

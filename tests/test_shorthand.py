@@ -71,3 +71,35 @@ def test_filler_alone_is_no_question(engine, typed):
     assert not answer.found
     assert answer.reason.startswith("Ask about the articles")  # not "they are in English"
     assert answer.question == typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        (
+            "Could someone explain why Russia paused the fighting for three days in May?",
+            "why Russia paused the fighting for three days in May?",
+        ),
+        ("hey, could you tell me who peskov is", "who peskov is"),
+        ("Does anyone know who led the talks?", "who led the talks?"),
+        ("would anyone happen to know where putin was", "where putin was"),
+        ("explain the spiderweb operation", "the spiderweb operation"),
+    ],
+)
+def test_a_polite_lead_in_is_dropped(typed, read):
+    assert expand_shorthand(typed) == read
+
+
+@pytest.mark.parametrize("text", ["explain?", "tell me", "Can you tell?"])
+def test_a_lead_in_with_no_question_after_it_stays(text):
+    assert expand_shorthand(text) is text
+
+
+def test_a_polite_question_asks_what_its_question_asks(engine):
+    # "why" no longer opened the question, so no reason was looked for, and the
+    # sentence of Zelenskyy's call to stop the killing "even for a single day" led.
+    typed = "Could someone explain why Russia paused the fighting for three days back in May?"
+    answer = engine.ask(typed)
+    assert asked_for(expand_shorthand(typed)) == "reason"
+    assert "in honor of the 80th anniversary" in answer.citations[0].excerpt
+    assert answer.question == typed  # shown as typed
