@@ -48,6 +48,7 @@ from index.quotation import (
     starts_inside_a_quote,
 )
 from index.records import Answer, Citation, Sentence
+from index.roles import read_roles
 from index.search import Query, Retrieval, sentences_beside
 from index.sentence_table import SentenceTable, per_build
 from index.settings import AnswerSettings
@@ -240,6 +241,8 @@ _WHO_VERB_LIFT = 0.5
 # citations) and lose none; 0 gains one first citation less, 0.75 loses one and the
 # whole prior four (docs/quality.md, round 16).
 _BESIDE_PRIOR = 0.5
+# How many quoted sentences back the one naming their speaker may be (_attribution_of).
+_QUOTE_HOPS = 3
 # What a question asking only for someone's words holds besides the name.
 _ONLY_WORDS_OF = (
     "say said says tell told think thought claim claimed announce announced write wrote "
@@ -565,10 +568,18 @@ def score_sentences(
             covered += sum(weights[t] for t in date_terms if t not in table.terms[sid])
         coverage = covered / total if total else 0.0
         lexical = float(retrieval.sentence_lexical[sid]) / top_lexical if top_lexical > 0 else 0.0
-        typed = max(
+        kind = (
             0.0
             if asks is None
-            else asked_strength(asks, data, table, sid, query, tokenizer, settings),
+            else asked_strength(asks, data, table, sid, query, tokenizer, settings)
+        )
+        if kind and speakers and not _names_one_of(data, table, sid, speakers, tokenizer):
+            # "What date did Putin suggest ...?", "Why does Russia think ...?": the date
+            # or reason of a sentence that never names them is someone else's (Ukraine's
+            # "as early as next Monday" led).
+            kind = 0.0
+        typed = max(
+            kind,
             words_lift * (bool(words_of) and _quotes(data, sid, words_of, tokenizer, strict=True)),
             float(identity and _titles(data.sentence(sid).text, weights.keys(), tokenizer)),
         )
@@ -771,6 +782,50 @@ def _dated_as_asked(data: IndexData, sid: int, dates: tuple[AskedDate, ...]) -> 
         )
         for m in find_dates(data.sentence(sid).text, published)
     )
+
+
+def _names_one_of(
+    data: IndexData, table: SentenceTable, sid: int, people: set[str], tokenizer: Tokenizer
+) -> bool:
+    """Whether sentence ``sid`` names one of ``people`` (terms): by name, by a role the
+    articles give them alone ("The Ukrainian president added ..."), or as the "he said"
+    of a quotation whose speaker the sentence before names."""
+    if people & table.terms[sid]:
+        return True
+    text = data.sentence(sid).text
+    if SAID_BY_PRONOUN.search(text):
+        return True
+    if any(people & set(tokenizer.terms(r.name)) for r in read_roles(text, data, tokenizer)):
+        return True
+    said = _attribution_of(data, sid)
+    return said is not None and bool(people & table.terms[said])
+
+
+def _attribution_of(data: IndexData, sid: int) -> int | None:
+    """The sentence that says who speaks the quotation sentence ``sid`` goes on with: the
+    nearest before it, over other quoted sentences, with a verb of saying. '"I can't go to
+    Moscow when my country's under missiles ...' goes on from '"He can come to Kyiv,"
+    Zelenskyy said ...'. None when ``sid`` is no quotation without a speaker of its own."""
+    if not _quoted_alone(data.sentence(sid).text):
+        return None
+    for n in range(sid - 1, max(sid - 1 - _QUOTE_HOPS, -1), -1):
+        if not adjacent(data, n, n + 1):
+            return None
+        text = data.sentence(n).text
+        if not _quoted_alone(text):
+            has_quote = any(mark in text for mark in '"“”')
+            return n if has_quote and _says(text) else None
+    return None
+
+
+def _quoted_alone(text: str) -> bool:
+    """A quoted sentence with no verb of saying: the words, without who said them."""
+    inside = text.lstrip()[:1] in '"“' or starts_inside_a_quote(text)
+    return (inside or ends_a_quote_opened_before(text)) and not _says(text)
+
+
+def _says(text: str) -> bool:
+    return any(_SPEECH_VERB.fullmatch(word) for word in _WORD.findall(text))
 
 
 def _asks_who_said(query: Query) -> bool:

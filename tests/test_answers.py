@@ -574,6 +574,55 @@ def test_dated_as_asked_reads_relative_days(engine):
     assert not _dated_as_asked(data, sid, asked_dates("the june 3 talks"))
 
 
+def test_a_date_asked_of_someone_is_one_a_sentence_naming_them_gives(engine):
+    # Ukraine's "ready to hold talks at any venue ... starting as early as next Monday,
+    # according to Zelenskyy" led: a date, but not Putin's.
+    lead = engine.ask("What date did Putin suggest for restarting talks in Istanbul?")
+    assert "Putin" in lead.citations[0].excerpt
+    assert not lead.citations[0].excerpt.startswith("Ukraine is ready to hold talks")
+
+
+def test_a_sentence_names_someone_by_name_role_or_he_said(engine):
+    from index.answer import _names_one_of
+    from index.sentence_table import sentence_table
+
+    data, tokenizer = engine.data, engine.tokenizer
+    table = sentence_table(data, tokenizer)
+
+    def sid(opening: str) -> int:
+        return next(
+            i for i in range(len(data.sentences)) if data.sentence(i).text.startswith(opening)
+        )
+
+    zelenskyy = set(tokenizer.terms("Zelenskyy"))
+    assert _names_one_of(data, table, sid("Zelenskyy declined"), zelenskyy, tokenizer)
+    # By the role the articles give him alone.
+    assert _names_one_of(data, table, sid("The Ukrainian president added"), zelenskyy, tokenizer)
+    # The "he added" of a quotation whose speaker the sentence before names (Putin).
+    putin = set(tokenizer.terms("Putin"))
+    assert _names_one_of(data, table, sid('"How can we negotiate'), putin, tokenizer)
+    assert not _names_one_of(
+        data, table, sid("The 19-kilometer Kerch Bridge"), zelenskyy, tokenizer
+    )
+
+
+def test_a_quotation_going_on_is_spoken_by_whoever_the_sentence_before_names(engine):
+    from index.answer import _attribution_of
+
+    data = engine.data
+
+    def sid(opening: str) -> int:
+        return next(
+            i for i in range(len(data.sentences)) if data.sentence(i).text.startswith(opening)
+        )
+
+    said = sid('"He can come to Kyiv," Zelenskyy said')
+    assert _attribution_of(data, sid("\"I can't go to Moscow when")) == said
+    assert _attribution_of(data, sid("I can't go to the capital of this terrorist")) == said
+    assert _attribution_of(data, said) is None  # it names its speaker
+    assert _attribution_of(data, sid("The 19-kilometer Kerch Bridge")) is None
+
+
 def test_who_said_it_is_answered_by_whoever_is_quoted(engine):
     # Zelenskyy, named in nearly every sentence, was below the rarity a person needs to
     # answer "who" (answer.answer_type_rarity), and the sentence naming Umerov led.
