@@ -38,7 +38,8 @@ EVAL = ROOT / "tests" / "eval"
 # beside it, half the lift for quoting whoever a question asks the words of): dev first
 # citation 0.875, any 0.95; held-out first 0.82, any 0.97, found 1.00. Round 16 (the
 # sentences beside the top passages, whose words are asked, who did what the question's
-# verb says): dev first citation 0.90, any 0.963. Each floor is less a question or two.
+# verb says, a kind asked of someone): dev first citation 0.90, any 0.963; held-out first
+# 0.848. Each floor is less a question or two.
 DEV_FLOORS = {
     "hit@1": 0.82,
     "hit@5": 0.95,
@@ -52,7 +53,7 @@ HELDOUT_FLOORS = {
     "hit@1": 0.78,
     "hit@5": 0.91,
     "mrr@10": 0.85,
-    "first_citation": 0.78,
+    "first_citation": 0.8,
     "any_citation": 0.91,
     "found_answerable": 0.93,
     "notfound_unanswerable": 0.80,
