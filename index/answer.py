@@ -48,7 +48,7 @@ from index.quotation import (
     starts_inside_a_quote,
 )
 from index.records import Answer, Citation, Sentence
-from index.roles import read_roles
+from index.roles import officials_of, read_roles
 from index.search import Query, Retrieval, sentences_beside
 from index.sentence_table import SentenceTable, per_build
 from index.settings import AnswerSettings
@@ -789,7 +789,9 @@ def _names_one_of(
 ) -> bool:
     """Whether sentence ``sid`` names one of ``people`` (terms): by name, by a role the
     articles give them alone ("The Ukrainian president added ..."), or as the "he said"
-    of a quotation whose speaker the sentence before names."""
+    of a quotation whose speaker the sentence before names. A country or its capital is
+    named by its officials too ("why does Moscow think ...?" and "Putin accused ...")."""
+    people = people | officials_of(people, data, tokenizer)
     if people & table.terms[sid]:
         return True
     text = data.sentence(sid).text

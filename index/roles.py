@@ -123,3 +123,18 @@ def with_names(text: str, readings: tuple[RoleReading, ...]) -> str:
     for reading in readings:
         text = text.replace(reading.role, f"{reading.role} {reading.surname}", 1)
     return text
+
+
+def officials_of(terms: set[str], data: IndexData, tokenizer: Tokenizer) -> set[str]:
+    """The surname terms of the people the articles give a role of a country ``terms``
+    name ("moscow", "russia", "kremlin" -> Putin, Lavrov, Peskov, Medinsky): news writes a
+    capital or a country for its government ("why does Moscow think ...?")."""
+    nations = {
+        nation for word, nation in _NATION_OF.items() if terms.intersection(tokenizer.terms(word))
+    }
+    return {
+        t
+        for (nation, _), name in role_names(data, tokenizer).items()
+        if nation in nations
+        for t in _surname(name, tokenizer)
+    }

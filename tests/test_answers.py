@@ -582,6 +582,14 @@ def test_a_date_asked_of_someone_is_one_a_sentence_naming_them_gives(engine):
     assert not lead.citations[0].excerpt.startswith("Ukraine is ready to hold talks")
 
 
+def test_a_reason_asked_of_moscow_is_given_by_a_sentence_naming_putin(engine):
+    # "does moscow think" asks Moscow's view: "Putin accused Ukraine of seeking a truce
+    # only to replenish weapons and troops" names no Moscow, and lost its lift for a
+    # reason to a sentence on Ukraine's conditions.
+    lead = engine.ask("why does moscow think ukraine even wants a truce").citations[0]
+    assert "replenish weapons and troops" in lead.excerpt
+
+
 def test_a_sentence_names_someone_by_name_role_or_he_said(engine):
     from index.answer import _names_one_of
     from index.sentence_table import sentence_table

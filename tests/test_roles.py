@@ -68,3 +68,13 @@ def test_a_role_reading_finds_what_the_person_said(engine):
     )
     assert answer.found
     assert "Lavrov rejected the accusation" in answer.citations[0].excerpt
+
+
+def test_a_country_or_its_capital_is_spoken_for_by_its_officials(engine):
+    from index.roles import officials_of
+
+    tokenizer = engine.tokenizer
+    russia = officials_of(set(tokenizer.terms("Moscow")), engine.data, tokenizer)
+    assert set(tokenizer.terms("Putin Lavrov Peskov")) <= russia
+    assert not set(tokenizer.terms("Zelenskyy")) & russia
+    assert officials_of(set(tokenizer.terms("ceasefire")), engine.data, tokenizer) == set()
