@@ -241,6 +241,10 @@ _WHO_VERB_LIFT = 0.5
 # citations) and lose none; 0 gains one first citation less, 0.75 loses one and the
 # whole prior four (docs/quality.md, round 16).
 _BESIDE_PRIOR = 0.5
+# A sentence opening with "he" or "she" and a verb of saying ("He also hinted that ...").
+_HE_SAYS = re.compile(
+    r"^\W*(?:he|she)\s+(?:\w+ly\s+|also\s+|further\s+|later\s+|then\s+)?(\w+)", re.I
+)
 # How many quoted sentences back the one naming their speaker may be (_attribution_of).
 _QUOTE_HOPS = 3
 # What a question asking only for someone's words holds besides the name.
@@ -256,7 +260,7 @@ _SPEECH_VERB = re.compile(
     r"stress\w*|repl(?:y|ies|ied|ying)|"
     r"respond\w*|according|announc\w*|dismiss\w*|reject\w*|propos\w*|den(?:y|ied|ies)|"
     r"suggest\w*|threat\w*|demand\w*|confirm\w*|admit\w*|acknowledg\w*|explain\w*|"
-    r"condemn\w*|critici[sz]\w*|prais\w*",
+    r"condemn\w*|critici[sz]\w*|prais\w*|hint(?:s|ed|ing)?",
     re.I,
 )
 _WORD = re.compile(r"[\w'’-]+")
@@ -866,7 +870,18 @@ def _quotes(
     "Putin said that Russia is willing to fight" answers why Russia thinks it can keep
     fighting.
     """
-    words = _WORD.findall(data.sentence(sid).text)
+    text = data.sentence(sid).text
+    # "He also hinted that ...": the words of whoever speaks in the sentence before.
+    he = _HE_SAYS.match(text)
+    if (
+        he
+        and _SPEECH_VERB.fullmatch(he.group(1))
+        and sid > 0
+        and adjacent(data, sid - 1, sid)
+        and _quotes(data, sid - 1, speakers, tokenizer, strict=strict)
+    ):
+        return True
+    words = _WORD.findall(text)
     for i, word in enumerate(words):
         if not _SPEECH_VERB.fullmatch(word):
             continue

@@ -649,6 +649,20 @@ def test_a_role_read_as_a_person_is_whose_words_are_asked(engine):
     assert "Trump said he underestimated" in answer.citations[0].excerpt
 
 
+def test_he_says_in_the_next_sentence_is_the_speaker_before(engine):
+    from index.answer import _quotes
+
+    data, tokenizer = engine.data, engine.tokenizer
+    sid = next(
+        i
+        for i in range(len(data.sentences))
+        if data.sentence(i).text.startswith("He also hinted that Western security")
+    )
+    # "Speaking in Beijing following the parade, Putin said that ..." comes before it.
+    assert _quotes(data, sid, set(tokenizer.terms("Putin")), tokenizer, strict=True)
+    assert not _quotes(data, sid, set(tokenizer.terms("Zelenskyy")), tokenizer, strict=True)
+
+
 @pytest.mark.parametrize(
     ("word", "says"),
     [
