@@ -223,6 +223,8 @@ _ASKS_REACTION = re.compile(
     re.I,
 )
 # Whoever the question's source is: "according to X" (not "according to the coverage").
+# The words a sentence credits itself to, up to the clause's end (eight words at most).
+_CREDITED_TO = re.compile(r"\baccording to\s+((?:[\w'’-]+\s+){0,7}[\w'’-]+)", re.I)
 _ACCORDING_TO = re.compile(r"\baccording to\s+((?!the\b)[a-z][\w-]*(?:\s+[a-z][\w-]*)?)", re.I)
 # The share of the answer-type lift a sentence gets for quoting whoever the question asks
 # the words of, when it also names a topic ("what did Putin say the aim of the talks
@@ -881,6 +883,14 @@ def _quotes(
         and _quotes(data, sid - 1, speakers, tokenizer, strict=strict)
     ):
         return True
+    # "..., according to two Western security sources ... who spoke with Reuters": the
+    # source a clause credits the sentence to, up to the clause's end.
+    for credited in _CREDITED_TO.findall(text):
+        named = _WORD.findall(credited)
+        if strict:
+            named = [w for w in named if not _POSSESSIVE.search(w)]
+        if any(speakers.intersection(tokenizer.word_terms(w)) for w in named):
+            return True
     words = _WORD.findall(text)
     for i, word in enumerate(words):
         if not _SPEECH_VERB.fullmatch(word):
