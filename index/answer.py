@@ -109,6 +109,19 @@ _SPACE = re.compile(r"\s+")
 _COUNT_QUESTION = re.compile(
     r"\bhow (many|much)\b|\bwhat (number|percentage|percent|share)\b|\bwhat\s*%", re.I
 )
+# "Were there any casualties when ...?", "was anyone hurt ...?": what the question asks
+# whether there was; a sentence on the event that never names it does not answer.
+_ASKS_WHETHER_ANY = re.compile(
+    r"\b(?:were|was|is|are)\s+(?:there\s+)?(?:any(?:one|body)?|some(?:one|body))\s+"
+    r"([a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})",
+    re.I,
+)
+# How many sentences either side of the best one may name what such a question asks:
+# "Was anyone hurt in the overnight drone barrage?" is answered two sentences on ("No
+# casualties have been reported."). At one, that question and another like it were
+# refused; at two or three, three blind questions on casualties at the Kerch Bridge are
+# refused and no answerable question on any set is.
+_WHETHER_ANY_REACH = 2
 # "On what date ...", "which month ...": the date asked for is a day (or a month), and a
 # sentence giving only a coarser one ("last month") does not answer it; "when" takes any.
 _ASKED_PRECISION = re.compile(
@@ -636,6 +649,11 @@ def evidence_signals(
             and not holds_asked("date", data, best.sid, query, tokenizer)
         )
     )
+    # ... or whether there were any of something, which nothing around the best sentence
+    # names.
+    mismatch = max(
+        mismatch, float(_lacks_what_is_asked_whether(data, table, query, best.sid, tokenizer))
+    )
     names = question_names(data, table, query, candidates, tokenizer)
     # The question's dates ("on Sept. 5") are neither figures nor a topic.
     dated = {t for d in asked_dates(query.as_read or query.text) for t in tokenizer.terms(d.text)}
@@ -684,6 +702,37 @@ def evidence_signals(
         float(unnamed_person),
         float(unused_topic),
     )
+
+
+def _sentences_around(data: IndexData, sid: int, reach: int) -> range:
+    """Sentence ``sid`` and up to ``reach`` sentences either side of it, in its article
+    and never across a section's heading."""
+    first = last = sid
+    while first > 0 and sid - first < reach and adjacent(data, first - 1, first):
+        first -= 1
+    while last + 1 < len(data.sentences) and last - sid < reach and adjacent(data, last, last + 1):
+        last += 1
+    return range(first, last + 1)
+
+
+def _lacks_what_is_asked_whether(
+    data: IndexData, table: SentenceTable, query: Query, sid: int, tokenizer: Tokenizer
+) -> bool:
+    """Whether the question asks if there were any of something ("were there any
+    casualties when the Kerch Bridge was hit?") that no sentence around ``sid`` names:
+    the words up to the first function word, so "hurt in the overnight drone barrage"
+    asks about "hurt"."""
+    asked = _ASKS_WHETHER_ANY.search(query.as_read or query.text)
+    if asked is None:
+        return False
+    words = []
+    for word in asked.group(1).split():
+        if word.lower() in STOPWORDS:
+            break
+        words.append(word)
+    terms = {t for w in words for t in tokenizer.word_terms(w)}
+    around = _sentences_around(data, sid, _WHETHER_ANY_REACH)
+    return bool(terms) and not any(terms & table.terms[s] for s in around)
 
 
 def _with_neighbours(data: IndexData, sid: int) -> str:

@@ -1154,6 +1154,16 @@ def test_a_date_asked_for_and_not_given_is_not_found(engine):
     assert answer.found and "May 15" in answer.citations[0].excerpt
 
 
+def test_whether_there_were_any_of_something_never_named_is_not_found(engine):
+    # The Kerch Bridge sentences tell of the blast and the bridge, never of anyone hurt:
+    # they were quoted as the answer.
+    answer = engine.ask("Were there any casualties when the Kerch Bridge was hit on June 3?")
+    assert not answer.found, answer.citations[0].excerpt
+    # The control: "No casualties have been reported." two sentences after the barrage.
+    answer = engine.ask("Was anyone hurt in the overnight drone barrage?")
+    assert answer.found and any("No casualties" in c.excerpt for c in answer.citations)
+
+
 def test_who_headed_a_delegation_is_who_led_it(engine):
     # The articles say the talks were "led by ... Vladimir Medinsky"; "headed" shared no
     # term with that sentence, and the answer quoted other Istanbul sentences.
