@@ -125,7 +125,9 @@ _WHETHER_ANY_REACH = 2
 # "On what date ...", "which month ...": the date asked for is a day (or a month), and a
 # sentence giving only a coarser one ("last month") does not answer it; "when" takes any.
 _ASKED_PRECISION = re.compile(
-    r"\b(?:what|which) (?:(?:exact|precise|specific) )?(date|day|month|year)\b", re.I
+    r"\b(?:what|which)\s+(?:(?:was|is|were|will\s+be)\s+the\s+)?"
+    r"(?:(?:exact|precise|specific)\s+)?(date|day|month|year)\b(?!-)",
+    re.I,
 )
 _DATE_WORD_PRECISION = {"date": "day", "day": "day", "month": "month", "year": "year"}
 # What kind of thing a question asks for, from its wording alone (no per-question rules).

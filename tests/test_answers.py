@@ -1154,6 +1154,17 @@ def test_a_date_asked_for_and_not_given_is_not_found(engine):
     assert answer.found and "May 15" in answer.citations[0].excerpt
 
 
+def test_what_was_the_exact_date_asks_for_a_day(engine):
+    from index.answer import asked_for
+
+    # The articles date the Alaska summit only "last month": quoted as the answer while
+    # "what was the exact date" was read as asking for no date at all.
+    answer = engine.ask("What was the exact date of the Trump-Putin summit in Alaska?")
+    assert not answer.found, answer.citations[0].excerpt
+    assert asked_for("what was the exact date of the summit") == "date"
+    assert asked_for("what was the month-long truce for?") != "date"
+
+
 def test_whether_there_were_any_of_something_never_named_is_not_found(engine):
     # The Kerch Bridge sentences tell of the blast and the bridge, never of anyone hurt:
     # they were quoted as the answer.
