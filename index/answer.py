@@ -48,7 +48,7 @@ from index.quotation import (
     starts_inside_a_quote,
 )
 from index.records import Answer, Citation, Sentence
-from index.roles import officials_of, read_roles
+from index.roles import officials_of, read_roles, roles_never_written
 from index.search import Query, Retrieval, sentences_beside
 from index.sentence_table import SentenceTable, per_build
 from index.settings import AnswerSettings
@@ -324,6 +324,9 @@ class Signals:
     unnamed_person: float = 0.0
     # 1 if every word of the question but its names is one the articles never use.
     unused_topic: float = 0.0
+    # The roles the question uses that the articles never write ("Turkey's foreign
+    # minister"); each also counts as an unknown name.
+    unknown_roles: tuple[str, ...] = ()
 
 
 def compose_answer(
@@ -437,6 +440,8 @@ def _who_is_missing(
     definition (a name the index never uses; no candidate sentence has the speaker
     beside a verb of saying)."""
     text = query.as_read or query.text
+    if signals.unknown_roles:
+        return f"They never mention {_listed_roles(signals.unknown_roles)}."
     if signals.unknown_names:
         table = retrieval.table
         unknown = {t for t in signals.names if t not in table.idf}
@@ -456,6 +461,13 @@ def _who_is_missing(
         if words:
             return f"They never mention {_listed(dict.fromkeys(w.lower() for w in words))}."
     return None
+
+
+def _listed_roles(roles: Iterable[str]) -> str:
+    """ "the Turkish foreign minister", "Turkey's foreign minister": as typed, with "the"
+    unless it is written as a country's."""
+    shown = [r if "'" in r or "’" in r else f"the {r}" for r in roles]
+    return " or ".join(dict.fromkeys(shown))
 
 
 def _listed(words: Iterable[str]) -> str:
@@ -662,7 +674,10 @@ def evidence_signals(
     names += _unknown_figures(query, names, dated, table)
     # "the third round" when the articles report a second: a phrase, never an index term.
     names += unknown_ordinals(query.as_read or query.text, data, tokenizer)
-    unknown_names = 1.0 if any(t not in table.idf for t in names) else 0.0
+    # "the Turkish foreign minister", a role the articles never write: someone they do
+    # not report on, like a name they never use.
+    unknown_roles = roles_never_written(query.as_read or query.text, data)
+    unknown_names = 1.0 if unknown_roles or any(t not in table.idf for t in names) else 0.0
     unnamed_person = (
         _PERSON_BACK.search(query.text) is not None
         and not _ASKS_WHO.search(query.text)
@@ -703,6 +718,7 @@ def evidence_signals(
         tuple(names),
         float(unnamed_person),
         float(unused_topic),
+        unknown_roles,
     )
 
 

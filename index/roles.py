@@ -138,3 +138,21 @@ def officials_of(terms: set[str], data: IndexData, tokenizer: Tokenizer) -> set[
         if nation in nations
         for t in _surname(name, tokenizer)
     }
+
+
+def roles_never_written(text: str, data: IndexData) -> tuple[str, ...]:
+    """The roles ``text`` uses ("the Turkish foreign minister") that the articles never
+    write, with or without a name: like a name they never use, whoever holds it is
+    someone the articles do not report on."""
+    written = per_build(
+        data,
+        ("roles_written",),
+        lambda: frozenset(
+            _key(m.group(1), m.group(2))
+            for article in data.articles
+            for m in _ROLE.finditer(article.text)
+        ),
+    )
+    return tuple(
+        m.group(0) for m in _ROLE.finditer(text) if _key(m.group(1), m.group(2)) not in written
+    )

@@ -710,6 +710,20 @@ def test_how_someone_reacted_leads_with_their_words(engine):
         ("did macron visit kyiv in may", "They never mention Macron."),
         # Typed in capitals throughout, read as lower case, and named as typed.
         ("WHAT WAS AGREED AT THE MINSK TALKS?", "They never mention MINSK."),
+        # A role the articles never write: answered with Erdogan, "Turkish President".
+        (
+            "Who is the Turkish foreign minister that hosted the Istanbul talks?",
+            "They never mention the Turkish foreign minister.",
+        ),
+        (
+            "What is the name of Turkey's foreign minister?",
+            "They never mention Turkey's foreign minister.",
+        ),
+        # Not "They never mention French." (the articles write "France").
+        (
+            "What did the French president say about the ceasefire?",
+            "They never mention the French president.",
+        ),
     ],
 )
 def test_not_found_says_who_is_missing(engine, question, detail):
@@ -734,6 +748,18 @@ def test_not_found_says_who_is_missing(engine, question, detail):
 def test_lower_case_words_that_are_english_are_no_names(engine, question):
     answer = engine.ask(question)
     assert answer.found, answer.reason
+
+
+def test_a_role_the_articles_write_is_not_taken_for_one_they_never_write(engine):
+    from index.roles import roles_never_written
+
+    # Written with a name ("Kremlin spokesperson Dmitry Peskov") or without one ("The
+    # Ukrainian president added").
+    for question in ("Who is Russia's spokesperson?", "What did the Ukrainian president say?"):
+        assert roles_never_written(question, engine.data) == ()
+    assert roles_never_written("What did the UK prime minister say?", engine.data) == (
+        "UK prime minister",
+    )
 
 
 def test_foreign_to_english_tells_names_from_words_and_slips():
