@@ -216,16 +216,28 @@ _SENTENCE_WORD = re.compile(r"[A-Za-z][\w'’-]*")
 # article or possessive: whoever did it, by name ("what did olaf scholz say ...").
 # No word of a name is a function word: "was harder than he thought" names no one.
 _NO_NAME_WORD = r"(?!(?:the|a|an|his|her|their|its|they|he|she|it|we|you|i|than|that|so)\b)"
-_SPEAKER = re.compile(
-    r"\b(?:did|does|do|has|have|had|will|would|is|was)\s+"
-    rf"({_NO_NAME_WORD}[a-z][\w-]*(?:\s+{_NO_NAME_WORD}[a-z][\w-]*){{0,2}})\s+"
+# The verbs of a question asking for someone's words.
+_ASKED_SPEECH_VERB = (
     r"(?:say|said|tell|told|think|thought|claim|claimed|want|wanted|propose|proposed|"
     r"announce|announced|suggest|suggested|call|called|warn|warned|demand|demanded|"
     r"offer|offered|reply|replied|respond|responded|argue|argued|insist|insisted|"
     r"write|wrote|post|posted|describe|described|react|reacted|characteri[sz]ed?|"
     r"admit|admitted|acknowledge|acknowledged|concede|conceded|deny|denied|confirm|"
-    r"confirmed)\b",
+    r"confirmed)\b"
+)
+_SPEAKER = re.compile(
+    r"\b(?:did|does|do|has|have|had|will|would|is|was)\s+"
+    rf"({_NO_NAME_WORD}[a-z][\w-]*(?:\s+{_NO_NAME_WORD}[a-z][\w-]*){{0,2}})\s+"
+    + _ASKED_SPEECH_VERB,
     re.I,
+)
+# "What did the Kremlin say ...?", "Did the Vatican respond ...?": a name written after
+# "the" is a speaker too; in lower case "the" is left out ("what did the proposal call
+# for?" asks what the proposal held, not whose words).
+_SPEAKER_AFTER_THE = re.compile(
+    r"\b(?i:did|does|do|has|have|had|will|would|is|was)\s+(?i:the)\s+"
+    r"([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})\s+(?:(?i:ever|also|not|really|actually)\s+)?"
+    rf"(?i:{_ASKED_SPEECH_VERB})"
 )
 # "How did Tehran react to reports ...?", "How did Putin describe ...?": a question asking
 # how someone met a thing asks for their words, whatever else it names. The thing they
@@ -836,7 +848,11 @@ def _asked_speakers(query: Query, tokenizer: Tokenizer) -> set[str]:
     text = query.text
     for role, person in query.read_as:
         text = re.sub(rf"\b(?:the\s+)?{re.escape(role)}\b", person, text, flags=re.I)
-    asked = [*_SPEAKER.findall(text), *_ACCORDING_TO.findall(text)]
+    asked = [
+        *_SPEAKER.findall(text),
+        *_SPEAKER_AFTER_THE.findall(text),
+        *_ACCORDING_TO.findall(text),
+    ]
     return {typo.get(t, t) for t in _name_terms(asked, tokenizer)}
 
 
