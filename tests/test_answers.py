@@ -186,10 +186,27 @@ def test_a_question_typed_in_lower_case_about_what_the_articles_report_is_answer
         "what did kim jong un say",
         # A name after "the": the Vatican is named only as a venue Ukraine would accept.
         "Did the Vatican ever respond to Zelenskyy's offer to host talks there?",
+        "did the vatican say it would host the peace talks",
     ],
 )
 def test_what_someone_the_articles_never_quote_said_is_not_found(engine, question):
     assert not engine.ask(question).found
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("What did the Kremlin say about the ceasefire?", {"kremlin"}),
+        ("did the vatican ever respond", {"vatican"}),  # the articles write "Vatican"
+        ("what did the proposal call for?", set()),  # what it held, not whose words
+        ("What does the Kremlin boss think Ukraine would do?", set()),  # "boss": no name
+    ],
+)
+def test_a_name_after_the_is_whose_words_are_asked(engine, question, speaker):
+    from index.answer import _asked_speakers
+
+    query = engine.query(question)
+    assert _asked_speakers(query, engine.tokenizer, engine.data) == speaker
 
 
 @pytest.mark.parametrize(
