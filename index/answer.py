@@ -48,7 +48,7 @@ from index.quotation import (
     starts_inside_a_quote,
 )
 from index.records import Answer, Citation, Sentence
-from index.roles import officials_of, read_roles, roles_never_written
+from index.roles import country_written, officials_of, read_roles, roles_never_written
 from index.search import Query, Retrieval, sentences_beside
 from index.sentence_table import SentenceTable, per_build
 from index.settings import AnswerSettings
@@ -458,7 +458,7 @@ def _who_is_missing(
         return f"They never mention {_listed_roles(signals.unknown_roles)}."
     if signals.unknown_names:
         table = retrieval.table
-        unknown = {t for t in signals.names if t not in table.idf}
+        unknown = set(_names_never_written(signals.names, table, tokenizer))
         phrases = [t for t in unknown if " " in t]
         if phrases:  # numbered things ("third round"): quoted as typed
             return f"They never mention {_listed(phrases)}."
@@ -691,7 +691,7 @@ def evidence_signals(
     # "the Turkish foreign minister", a role the articles never write: someone they do
     # not report on, like a name they never use.
     unknown_roles = roles_never_written(query.as_read or query.text, data)
-    unknown_names = 1.0 if unknown_roles or any(t not in table.idf for t in names) else 0.0
+    unknown_names = 1.0 if unknown_roles or _names_never_written(names, table, tokenizer) else 0.0
     unnamed_person = (
         _PERSON_BACK.search(query.text) is not None
         and not _ASKS_WHO.search(query.text)
@@ -734,6 +734,14 @@ def evidence_signals(
         float(unused_topic),
         unknown_roles,
     )
+
+
+def _names_never_written(
+    names: Iterable[str], table: SentenceTable, tokenizer: Tokenizer
+) -> list[str]:
+    """The name terms the articles never use, but a country's adjective they write as the
+    country ("Iranian" when they write "Iran" and "Tehran")."""
+    return [t for t in names if t not in table.idf and not country_written(t, table.idf, tokenizer)]
 
 
 def _sentences_around(data: IndexData, sid: int, reach: int) -> range:

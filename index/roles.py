@@ -156,3 +156,15 @@ def roles_never_written(text: str, data: IndexData) -> tuple[str, ...]:
     return tuple(
         m.group(0) for m in _ROLE.finditer(text) if _key(m.group(1), m.group(2)) not in written
     )
+
+
+def country_written(term: str, known: set[str] | dict[str, float], tokenizer: Tokenizer) -> bool:
+    """Whether ``term`` is a word for a country ("iranian", "american") the articles
+    write another way ("Iran", "Tehran"; "US", "Washington"): no name they lack."""
+    nations = {nation for word, nation in _NATION_OF.items() if term in tokenizer.terms(word)}
+    return any(
+        t in known
+        for word, nation in _NATION_OF.items()
+        if nation in nations
+        for t in tokenizer.terms(word)
+    )

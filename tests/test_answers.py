@@ -769,6 +769,17 @@ def test_lower_case_words_that_are_english_are_no_names(engine, question):
     assert answer.found, answer.reason
 
 
+def test_a_country_written_as_its_adjective_is_no_name_the_articles_lack(engine):
+    # The articles write "Iran" and "Tehran", never "Iranian": refused as a name they lack.
+    answer = engine.ask(
+        "How did the Iranian government respond to claims it was arming Moscow with launchers?"
+    )
+    assert answer.found, answer.reason
+    assert "Tehran has denied the reports" in answer.citations[0].excerpt
+    # A country the articles never name still is one.
+    assert not engine.ask("What did the Brazilian government say about the talks?").found
+
+
 def test_a_role_the_articles_write_is_not_taken_for_one_they_never_write(engine):
     from index.roles import roles_never_written
 
