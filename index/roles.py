@@ -36,7 +36,7 @@ _NATIONS: dict[str, tuple[str, ...]] = {
 }
 # The ways of writing one role.
 _TITLES: dict[str, tuple[str, ...]] = {
-    "leader": ("president", "leader", "head of state"),
+    "leader": ("president", "leader", "head of state", "chief", "boss"),
     "foreign minister": ("foreign minister", "top diplomat"),
     "defence minister": ("defence minister", "defense minister"),
     "spokesperson": ("spokesperson", "spokesman", "spokeswoman", "press secretary"),
@@ -61,8 +61,13 @@ _TITLED = re.compile(
     r"((?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*)"
 )
 _POSSESSIVE = re.compile(r"['’]s$")
-# In a question: "the Ukrainian leader", "Russia's top diplomat", "the Kremlin's spokesman".
-_ROLE = re.compile(rf"\b({_NATION})(?:['’]s)?\s+({_TITLE})\b", re.I)
+# In a question: "the Ukrainian leader", "Russia's top diplomat", "the Kremlin's spokesman";
+# not "the Russian chief negotiator" or "the Kremlin chief of staff", someone else.
+_ROLE = re.compile(
+    rf"\b({_NATION})(?:['’]s)?\s+({_TITLE})\b"
+    r"(?!\s+(?:of|negotiator|envoy|diplomat|aide|advis[eo]r|spokes\w*|minister|commander)\b)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,9 @@ def test_a_role_two_people_hold_is_left_out_and_spellings_are_one_person():
         ("What did Russia's top diplomat say?", "Russia's top diplomat", "Sergey Lavrov"),
         ("what did the kremlin's spokesman say?", "kremlin's spokesman", "Dmitry Peskov"),
         ("Why did the American president complain?", "American president", "Donald Trump"),
+        # How news writes a head of state (blind p1823 was refused without it).
+        ("What did the Kremlin chief threaten?", "Kremlin chief", "Vladimir Putin"),
+        ("what is the russian boss threatening?", "russian boss", "Vladimir Putin"),
     ],
 )
 def test_a_role_is_read_as_the_person_and_the_reply_says_so(engine, question, role, name):
@@ -53,6 +56,8 @@ def test_a_role_is_read_as_the_person_and_the_reply_says_so(engine, question, ro
         "What did the Ukrainian president Zelensky say?",  # named already
         "What did the EU president say?",  # no one the articles call so
         "What did the Russian delegation propose?",  # no title
+        "Who was the Russian chief negotiator?",  # someone else than the chief
+        "What did the Kremlin chief of staff say?",
     ],
 )
 def test_no_role_is_read_when_the_question_names_them_or_no_one_holds_it(engine, question):
