@@ -223,11 +223,14 @@ _ASKED_SPEECH_VERB = (
     r"offer|offered|reply|replied|respond|responded|argue|argued|insist|insisted|"
     r"write|wrote|post|posted|describe|described|react|reacted|characteri[sz]ed?|"
     r"admit|admitted|acknowledge|acknowledged|concede|conceded|deny|denied|confirm|"
-    r"confirmed)\b"
+    r"confirmed|greet|greeted|welcome|welcomed)\b"
 )
+# "did Zelenskyy initially greet ...", "did Putin ever say ...": no word of the name.
+_ASKED_ADVERB = r"(?:(?:ever|also|not|first|[a-z]+ly)\s+)?"
 _SPEAKER = re.compile(
     r"\b(?:did|does|do|has|have|had|will|would|is|was)\s+"
-    rf"({_NO_NAME_WORD}[a-z][\w-]*(?:\s+{_NO_NAME_WORD}[a-z][\w-]*){{0,2}})\s+"
+    rf"({_NO_NAME_WORD}[a-z][\w-]*(?:\s+{_NO_NAME_WORD}[a-z][\w-]*){{0,2}}?)\s+"
+    + _ASKED_ADVERB
     + _ASKED_SPEECH_VERB,
     re.I,
 )
@@ -237,8 +240,7 @@ _SPEAKER = re.compile(
 # "the Kremlin boss" is no name).
 _SPEAKER_AFTER_THE = re.compile(
     r"\b(?:did|does|do|has|have|had|will|would|is|was)\s+the\s+"
-    r"([a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}?)\s+(?:(?:ever|also|not|really|actually)\s+)?"
-    + _ASKED_SPEECH_VERB,
+    r"([a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}?)\s+" + _ASKED_ADVERB + _ASKED_SPEECH_VERB,
     re.I,
 )
 # "How did Tehran react to reports ...?", "How did Putin describe ...?": a question asking
@@ -248,7 +250,7 @@ _SPEAKER_AFTER_THE = re.compile(
 # X say?". One blind question gained its first citation, none lost (round 16).
 _ASKS_REACTION = re.compile(
     r"\b(?:react|reacted|respond|responded|reply|replied|describe|described|"
-    r"characteri[sz]ed?)\b",
+    r"characteri[sz]ed?|greet|greeted|welcome|welcomed)\b",
     re.I,
 )
 # Whoever the question's source is: "according to X" (not "according to the coverage").
