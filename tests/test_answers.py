@@ -1215,6 +1215,12 @@ def test_a_date_asked_for_and_not_given_is_not_found(engine):
     assert answer.found and "May 15" in answer.citations[0].excerpt
 
 
+def test_a_day_answers_when_better_than_this_week(engine):
+    # "Russian president proposes holding direct talks ... in Istanbul this week" led.
+    answer = engine.ask("When was Putin proposing the Istanbul talks should happen back in May?")
+    assert "May 15" in answer.citations[0].excerpt
+
+
 def test_what_was_the_exact_date_asks_for_a_day(engine):
     from index.answer import asked_for
 
