@@ -109,6 +109,12 @@ _SPACE = re.compile(r"\s+")
 _COUNT_QUESTION = re.compile(
     r"\bhow (many|much)\b|\bwhat (number|percentage|percent|share)\b|\bwhat\s*%", re.I
 )
+# "Who heads ...?", "who runs ...?", "who's in charge of ...?": the holder of a post.
+_ASKS_HOLDER = re.compile(
+    r"^\W*who(?:['’]s|\s+is)?\s+(?:the\s+)?"
+    r"(?:heads?|runs?|leads?|chairs?|in\s+charge|commands?|boss|chief)\b",
+    re.I,
+)
 # "Were there any casualties when ...?", "was anyone hurt ...?": what the question asks
 # whether there was; a sentence on the event that never names it does not answer.
 _ASKS_WHETHER_ANY = re.compile(
@@ -683,6 +689,12 @@ def evidence_signals(
             and not holds_asked("date", data, best.sid, query, tokenizer)
         )
     )
+    # ... or who holds a post ("who runs Ukraine's SBU?") and it names no one the
+    # articles give a title.
+    if _ASKS_HOLDER.match(query.text) and not asked_strength(
+        "person", data, table, best.sid, query, tokenizer, settings
+    ):
+        mismatch = 1.0
     # ... or whether there were any of something, which nothing around the best sentence
     # names.
     mismatch = max(

@@ -118,7 +118,7 @@ class SearchSettings:
         ("agreement", "deal", "accord", "pact"),
         ("rejected", "refused", "rebuffed"),
         ("foreign minister", "top diplomat"),
-        ("led", "headed"),
+        ("led", "headed", "heads", "leads"),
     )
 
     @property

@@ -1242,6 +1242,16 @@ def test_whether_there_were_any_of_something_never_named_is_not_found(engine):
     assert answer.found and any("No casualties" in c.excerpt for c in answer.citations)
 
 
+def test_who_holds_a_post_the_articles_give_no_one_is_not_found(engine):
+    # The SBU is named, its head never: "The Security Service of Ukraine (SBU) claims
+    # ..." was quoted as the answer.
+    answer = engine.ask("who runs ukraine's SBU security service?")
+    assert not answer.found, answer.citations[0].excerpt
+    # The control, in the present tense (search.synonyms: "heads" is "led").
+    answer = engine.ask("Who heads Ukraine's delegation in Istanbul?")
+    assert answer.found and "Rustem Umerov" in answer.citations[0].excerpt
+
+
 def test_who_headed_a_delegation_is_who_led_it(engine):
     # The articles say the talks were "led by ... Vladimir Medinsky"; "headed" shared no
     # term with that sentence, and the answer quoted other Istanbul sentences.
