@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from index.lexical import Tokenizer, fold
@@ -163,7 +163,7 @@ def roles_never_written(text: str, data: IndexData) -> tuple[str, ...]:
     )
 
 
-def country_written(term: str, known: set[str] | dict[str, float], tokenizer: Tokenizer) -> bool:
+def country_written(term: str, known: Container[str], tokenizer: Tokenizer) -> bool:
     """Whether ``term`` is a word for a country ("iranian", "american") the articles
     write another way ("Iran", "Tehran"; "US", "Washington"): no name they lack."""
     nations = {nation for word, nation in _NATION_OF.items() if term in tokenizer.terms(word)}
