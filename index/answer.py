@@ -233,7 +233,7 @@ _ASKED_SPEECH_VERB = (
     r"offer|offered|reply|replied|respond|responded|argue|argued|insist|insisted|"
     r"write|wrote|post|posted|describe|described|react|reacted|characteri[sz]ed?|"
     r"admit|admitted|acknowledge|acknowledged|concede|conceded|deny|denied|confirm|"
-    r"confirmed|greet|greeted|welcome|welcomed|put\s+forward)\b"
+    r"confirmed|greet|greeted|welcome|welcomed|put\s+forward|ask|asked)\b"
 )
 # "did Zelenskyy initially greet ...", "did Putin ever say ...": no word of the name.
 _ASKED_ADVERB = r"(?:(?:ever|also|not|first|[a-z]+ly)\s+)?"
