@@ -115,6 +115,11 @@ _ASKS_HOLDER = re.compile(
     r"(?:heads?|runs?|leads?|chairs?|in\s+charge|commands?|boss|chief)\b",
     re.I,
 )
+# "Where exactly ...?", "which city in Alaska ...?": a place more precise than one named.
+_ASKS_PLACE_WITHIN = re.compile(
+    r"\bwhere\s+exactly\b|\b(?:what|which)\s+(?:city|town|village|region|area|port)\s+in\b",
+    re.I,
+)
 # "Were there any casualties when ...?", "was anyone hurt ...?": what the question asks
 # whether there was; a sentence on the event that never names it does not answer.
 _ASKS_WHETHER_ANY = re.compile(
@@ -693,6 +698,12 @@ def evidence_signals(
     # articles give a title.
     if _ASKS_HOLDER.match(query.text) and not asked_strength(
         "person", data, table, best.sid, query, tokenizer, settings
+    ):
+        mismatch = 1.0
+    # ... or a place within one the question names ("which city in Alaska ...?") and it
+    # names no place but those the articles write everywhere.
+    if _ASKS_PLACE_WITHIN.search(query.text) and not asked_strength(
+        "place", data, table, best.sid, query, tokenizer, settings
     ):
         mismatch = 1.0
     # ... or whether there were any of something, which nothing around the best sentence

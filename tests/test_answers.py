@@ -1243,6 +1243,15 @@ def test_whether_there_were_any_of_something_never_named_is_not_found(engine):
     assert answer.found and any("No casualties" in c.excerpt for c in answer.citations)
 
 
+def test_a_place_within_one_named_that_the_articles_never_give_is_not_found(engine):
+    # The articles say only "a summit in Alaska": quoted as the answer.
+    answer = engine.ask("which city in alaska hosted the trump putin summit")
+    assert not answer.found, answer.citations[0].excerpt
+    # The control: the regions named where Putin saw "terrorist acts".
+    answer = engine.ask("on wednesday putin was angry about 'terrorist acts' — where exactly?")
+    assert answer.found and "Kursk and Bryansk" in answer.citations[0].excerpt
+
+
 def test_who_holds_a_post_the_articles_give_no_one_is_not_found(engine):
     # The SBU is named, its head never: "The Security Service of Ukraine (SBU) claims
     # ..." was quoted as the answer.
