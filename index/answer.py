@@ -106,8 +106,14 @@ _FOREIGN_WORDS = frozenset(
 _SHARED_WORDS = frozenset({"was", "die", "an", "in", "so", "also", "me", "no", "a", "o"})
 _SPACE = re.compile(r"\s+")
 # "what % tariff ...?" as typed in chat asks a percentage too.
+# "What is the estimated value of ...?", "what was the death toll ...?": a figure too.
+_ASKS_FIGURE = (
+    r"\bwhat\s+(?:is|was|are|were)\s+the\s+(?:estimated\s+|total\s+|exact\s+)?"
+    r"(?:range|value|cost|price|worth|death\s+toll|toll)\b"
+)
 _COUNT_QUESTION = re.compile(
-    r"\bhow (many|much)\b|\bwhat (number|percentage|percent|share)\b|\bwhat\s*%", re.I
+    r"\bhow (many|much)\b|\bwhat (number|percentage|percent|share)\b|\bwhat\s*%|" + _ASKS_FIGURE,
+    re.I,
 )
 # "Who heads ...?", "who runs ...?", "who's in charge of ...?": the holder of a post.
 _ASKS_HOLDER = re.compile(
@@ -149,7 +155,7 @@ _DATE_WORD_PRECISION = {"date": "day", "day": "day", "month": "month", "year": "
 _ASKS = {
     "quantity": re.compile(
         r"\bhow (many|much|long|far|old|big|large)\b"
-        r"|\bwhat (number|percentage|percent|share|size)\b|\bwhat\s*%",
+        r"|\bwhat (number|percentage|percent|share|size)\b|\bwhat\s*%" + "|" + _ASKS_FIGURE,
         re.I,
     ),
     "person": re.compile(r"^\W*(who|whom|whose)\b|\b(with|to|for|by|from) whom\b", re.I),

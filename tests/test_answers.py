@@ -1222,6 +1222,18 @@ def test_a_day_answers_when_better_than_this_week(engine):
     assert "May 15" in answer.citations[0].excerpt
 
 
+def test_the_value_asked_for_and_not_given_is_not_found(engine):
+    from index.answer import asked_for
+
+    # The articles say the frozen assets will be discussed at the G7, never their worth.
+    answer = engine.ask("What is the estimated value of the frozen Russian assets?")
+    assert not answer.found, answer.citations[0].excerpt
+    assert asked_for("what was the death toll of the strikes in Sumy?") == "quantity"
+    # The control: a figure the articles give.
+    answer = engine.ask("How long is the Kerch Bridge?")
+    assert answer.found and "19-kilometer" in answer.citations[0].excerpt
+
+
 def test_what_was_the_exact_date_asks_for_a_day(engine):
     from index.answer import asked_for
 
