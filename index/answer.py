@@ -35,7 +35,7 @@ from index.asked_date import (
 )
 from index.capitals import capital_stands_for
 from index.dates import PRECISIONS, find_dates
-from index.english import foreign_to_english
+from index.english import common_english, foreign_to_english
 from index.events import EventRecord
 from index.lexical import STOPWORDS, Tokenizer, fold, opens_no_sentence
 from index.ordinals import unknown_ordinals
@@ -50,7 +50,7 @@ from index.quotation import (
 from index.records import Answer, Citation, Sentence
 from index.roles import country_written, officials_of, read_roles, roles_never_written
 from index.search import Query, Retrieval, sentences_beside
-from index.sentence_table import SentenceTable, per_build
+from index.sentence_table import SentenceTable, per_build, sentence_table
 from index.settings import AnswerSettings
 from index.spelling import one_edit_from_the_index
 from index.store import IndexData
@@ -899,11 +899,30 @@ def _asked_speakers(query: Query, tokenizer: Tokenizer, data: IndexData) -> set[
         *(
             name
             for name in _SPEAKER_AFTER_THE.findall(text)
-            if all(w[0].isupper() or set(tokenizer.terms(w)) <= names for w in name.split())
+            if all(
+                w[0].isupper()
+                or set(tokenizer.terms(w)) <= names
+                or _english_the_articles_never_use(w, data, tokenizer)
+                for w in name.split()
+            )
         ),
         *_ACCORDING_TO.findall(text),
     ]
     return {typo.get(t, t) for t in _name_terms(asked, tokenizer)}
+
+
+def _english_the_articles_never_use(word: str, data: IndexData, tokenizer: Tokenizer) -> bool:
+    """Whether ``word`` is a common English word the articles never use, nor a country's
+    ("pope" in "what did the pope say?"): whoever it is, the articles never quote them, as
+    "the Pope" typed capitalised is a name they lack. A slip of the key ("goverment") is
+    no common word."""
+    idf = sentence_table(data, tokenizer).idf
+    terms = tokenizer.terms(word)
+    return (
+        bool(terms)
+        and common_english(word)
+        and not any(t in idf or country_written(t, idf, tokenizer) for t in terms)
+    )
 
 
 def _written_as_names(data: IndexData, tokenizer: Tokenizer) -> frozenset[str]:
