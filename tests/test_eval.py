@@ -39,15 +39,17 @@ EVAL = ROOT / "tests" / "eval"
 # citation 0.875, any 0.95; held-out first 0.82, any 0.97, found 1.00. Round 16 (the
 # sentences beside the top passages, whose words are asked, who did what the question's
 # verb says, a kind asked of someone): dev first citation 0.90, any 0.963; held-out first
-# 0.848. Each floor is less a question or two.
+# 0.848. Round 17 (what is asked and not given: a post's holder, a place within one, a
+# figure, whether there were any; roles the articles never write): dev any citation
+# 0.975, not found 0.944. Each floor is less a question or two.
 DEV_FLOORS = {
     "hit@1": 0.82,
     "hit@5": 0.95,
     "mrr@10": 0.87,
     "first_citation": 0.87,
-    "any_citation": 0.94,
+    "any_citation": 0.95,
     "found_answerable": 0.95,
-    "notfound_unanswerable": 0.83,
+    "notfound_unanswerable": 0.88,
 }
 HELDOUT_FLOORS = {
     "hit@1": 0.78,
@@ -266,14 +268,21 @@ def test_eval_command_reports_a_missing_set_in_one_line(tmp_path, capsys):
 # 0.75, found 0.92 (0.03 before index.spelling, which had every such name unknown).
 # Round 16 (a lower-case word no English writes is a name): not found 0.83 in lower case
 # and in capitals (0.78 before: "what was agreed at the minsk talks?" was answered); first
-# citation 0.90 in lower case, 0.875 in capitals, 0.85 with a typo.
+# citation 0.90 in lower case, 0.875 in capitals, 0.85 with a typo. Round 17: not found
+# 0.944 in lower case and in capitals, 0.938 with a typo.
 @pytest.mark.parametrize(
     ("typed", "floors"),
     [
-        ("lower", {"first_citation": 0.85, "found_answerable": 0.95, "notfound_unanswerable": 0.8}),
+        (
+            "lower",
+            {"first_citation": 0.85, "found_answerable": 0.95, "notfound_unanswerable": 0.88},
+        ),
         # In capitals every word looked like a name: found 0.65 before.
-        ("upper", {"first_citation": 0.84, "found_answerable": 0.93, "notfound_unanswerable": 0.8}),
-        ("typo", {"first_citation": 0.8, "found_answerable": 0.9}),
+        (
+            "upper",
+            {"first_citation": 0.84, "found_answerable": 0.93, "notfound_unanswerable": 0.88},
+        ),
+        ("typo", {"first_citation": 0.8, "found_answerable": 0.9, "notfound_unanswerable": 0.87}),
     ],
 )
 def test_quality_holds_for_questions_typed_in_lower_case_capitals_or_with_a_typo(
