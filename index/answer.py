@@ -126,6 +126,9 @@ _ASKS_PLACE_WITHIN = re.compile(
     r"\bwhere\s+exactly\b|\b(?:what|which)\s+(?:city|town|village|region|area|port)\s+in\b",
     re.I,
 )
+# Asked so narrowly that a sentence without that kind of thing does not answer: a
+# person or a place in general is asked by many a question the articles answer otherwise.
+_ASKS_NARROWLY = ((_ASKS_HOLDER, "person"), (_ASKS_PLACE_WITHIN, "place"))
 # "Were there any casualties when ...?", "was anyone hurt ...?": what the question asks
 # whether there was; a sentence on the event that never names it does not answer.
 _ASKS_WHETHER_ANY = re.compile(
@@ -701,15 +704,12 @@ def evidence_signals(
         )
     )
     # ... or who holds a post ("who runs Ukraine's SBU?") and it names no one the
-    # articles give a title.
-    if _ASKS_HOLDER.match(query.text) and not asked_strength(
-        "person", data, table, best.sid, query, tokenizer, settings
-    ):
-        mismatch = 1.0
-    # ... or a place within one the question names ("which city in Alaska ...?") and it
-    # names no place but those the articles write everywhere.
-    if _ASKS_PLACE_WITHIN.search(query.text) and not asked_strength(
-        "place", data, table, best.sid, query, tokenizer, settings
+    # articles give a title, or a place within one the question names ("which city in
+    # Alaska ...?") and it names no place but those the articles write everywhere.
+    if any(
+        wording.search(query.text)
+        and not asked_strength(kind, data, table, best.sid, query, tokenizer, settings)
+        for wording, kind in _ASKS_NARROWLY
     ):
         mismatch = 1.0
     # ... or whether there were any of something, which nothing around the best sentence
@@ -1316,17 +1316,24 @@ def holds_asked(kind: str, data: IndexData, sid: int, query: Query, tokenizer: T
         dated = _date_spans(text, data.article_of_sentence(sid).published)
         return any(not _within(m.start(), dated) for m in numbers)
     if kind == "date":
-        published = data.article_of_sentence(sid).published
-        lowered = query.text.lower()
-        asked = _ASKED_PRECISION.search(query.text)
-        finest = PRECISIONS.index(_DATE_WORD_PRECISION[asked.group(1).lower()]) if asked else 2
-        return any(
-            d.text.lower() not in lowered and PRECISIONS.index(d.precision) <= finest
-            for d in find_dates(text, published)
-        )
+        return bool(_new_dates(data, sid, query))
     if kind == "reason":
         return _REASON.search(text) is not None
     return bool(_new_names(kind, text, query, tokenizer))
+
+
+def _new_dates(data: IndexData, sid: int, query: Query) -> list[str]:
+    """The precisions of the dates sentence ``sid`` gives that the question does not name,
+    each at least as precise as the question asks ("on what date" wants a day)."""
+    published = data.article_of_sentence(sid).published
+    lowered = query.text.lower()
+    asked = _ASKED_PRECISION.search(query.text)
+    finest = PRECISIONS.index(_DATE_WORD_PRECISION[asked.group(1).lower()]) if asked else 2
+    return [
+        d.precision
+        for d in find_dates(data.sentence(sid).text, published)
+        if d.text.lower() not in lowered and PRECISIONS.index(d.precision) <= finest
+    ]
 
 
 def asked_strength(
@@ -1348,16 +1355,10 @@ def asked_strength(
     better than any sentence does; "in Alaska" does. Below ``answer_type_rarity``, none;
     at 0 the grading is off and any new capitalised word counts whole.
     """
-    if kind == "date" and holds_asked(kind, data, sid, query, tokenizer):
+    if kind == "date":
         # "When did Putin propose the talks should begin?": "as early as May 15" answers
         # it better than "this week" does.
-        published = data.article_of_sentence(sid).published
-        asked = query.text.lower()
-        return max(
-            _DATE_STRENGTH[d.precision]
-            for d in find_dates(data.sentence(sid).text, published)
-            if d.text.lower() not in asked
-        )
+        return max((_DATE_STRENGTH[p] for p in _new_dates(data, sid, query)), default=0.0)
     if kind not in ("person", "place") or settings.answer_type_rarity == 0.0:
         return float(holds_asked(kind, data, sid, query, tokenizer))
     text = data.sentence(sid).text
