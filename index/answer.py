@@ -136,6 +136,21 @@ _ASKS_WHETHER_ANY = re.compile(
     r"([a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})",
     re.I,
 )
+# "Which air bases were hit?", "which officials did Putin speak with?": the names of
+# several, which "four airbases" or "top officials" does not give. Over the blind sets
+# five such questions are refused, and "which venues ..." and "which world leaders ..."
+# are still answered ("Istanbul, the Vatican or Switzerland"; "Narendra Modi, ...").
+_ASKS_WHICH_PEOPLE = re.compile(
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:officials|leaders|ministers|politicians|diplomats|negotiators|delegates)\b",
+    re.I,
+)
+_ASKS_WHICH_PLACES = re.compile(
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:countries|nations|cities|towns|regions|territories|venues|places|"
+    r"bases|airbases|airfields)\b",
+    re.I,
+)
 # How many sentences either side of the best one may name what such a question asks:
 # "Was anyone hurt in the overnight drone barrage?" is answered two sentences on ("No
 # casualties have been reported."). At one, that question and another like it were
@@ -262,6 +277,8 @@ _SPEAKER = re.compile(
 # "the" is a speaker too, each word capitalised or one the articles write capitalised;
 # other words are not ("what did the proposal call for?" asks what the proposal held, and
 # "the Kremlin boss" is no name).
+# "Putin and Zelensky", "Macron or Starmer": names a question asks of together.
+_JOINED_NAMES = re.compile(r"\s+(?:and|or|&)\s+", re.I)
 _SPEAKER_AFTER_THE = re.compile(
     r"\b(?:did|does|do|has|have|had|will|would|is|was)\s+the\s+"
     r"([a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}?)\s+" + _ASKED_ADVERB + _ASKED_SPEECH_VERB,
@@ -714,9 +731,11 @@ def evidence_signals(
         mismatch = 1.0
     # ... or whether there were any of something, which nothing around the best sentence
     # names.
-    mismatch = max(
-        mismatch, float(_lacks_what_is_asked_whether(data, table, query, best.sid, tokenizer))
-    )
+    # ... or which people or places, and it names none ("top officials", "four airbases").
+    if _lacks_what_is_asked_whether(data, table, query, best.sid, tokenizer) or _names_none_asked(
+        data, table, query, best.sid, tokenizer, settings
+    ):
+        mismatch = 1.0
     names = question_names(data, table, query, candidates, tokenizer)
     # The question's dates ("on Sept. 5") are neither figures nor a topic.
     dated = {t for d in asked_dates(query.as_read or query.text) for t in tokenizer.terms(d.text)}
@@ -808,6 +827,36 @@ def _lacks_what_is_asked_whether(
     terms = {t for w in words for t in tokenizer.word_terms(w)}
     around = _sentences_around(data, sid, _WHETHER_ANY_REACH)
     return bool(terms) and not any(terms & table.terms[s] for s in around)
+
+
+def _names_none_asked(
+    data: IndexData,
+    table: SentenceTable,
+    query: Query,
+    sid: int,
+    tokenizer: Tokenizer,
+    settings: AnswerSettings,
+) -> bool:
+    """Whether the question asks which people or places ("which air bases were hit?")
+    and sentence ``sid`` names none the question does not, graded as ``asked_strength``
+    grades one: people by the titled names in it or beside it ("Indian Prime Minister
+    Narendra Modi" may follow "Putin met world leaders"), places by its own names."""
+    if _ASKS_WHICH_PEOPLE.search(query.text):
+        text = _with_neighbours(data, sid)
+        names = _new_names("person", text, query, tokenizer) & titled_people(data, tokenizer)
+    elif _ASKS_WHICH_PLACES.search(query.text):
+        # Any name: a list ("Istanbul, the Vatican or Switzerland") has no "in" before it.
+        names = _new_names("person", data.sentence(sid).text, query, tokenizer)
+    else:
+        return False
+    return _rarest_share(names, table) < settings.answer_type_rarity
+
+
+def _rarest_share(names: Iterable[str], table: SentenceTable) -> float:
+    """The idf of the rarest of ``names`` over the most a term can have: the names the
+    articles write everywhere (Ukraine, Putin, Kyiv) tell nothing."""
+    rarest = max((table.weight(t) for t in names), default=0.0)
+    return rarest / table.max_idf if table.max_idf > 0 else 0.0
 
 
 def _with_neighbours(data: IndexData, sid: int) -> str:
@@ -908,7 +957,15 @@ def _asked_speakers(query: Query, tokenizer: Tokenizer, data: IndexData) -> set[
         ),
         *_ACCORDING_TO.findall(text),
     ]
-    return {typo.get(t, t) for t in _name_terms(asked, tokenizer)}
+    # A name of several words is quoted when its last is, the surname or the head ("Vladimir
+    # Medinsky" is not quoted because "Vladimir Putin said", nor "New Delhi" because the
+    # articles quote "New" York's papers); "Putin and Zelensky" are two names.
+    return {
+        typo.get(terms[-1], terms[-1])
+        for name in asked
+        for part in _JOINED_NAMES.split(name)
+        if (terms := _name_terms([part], tokenizer))
+    }
 
 
 def _english_the_articles_never_use(word: str, data: IndexData, tokenizer: Tokenizer) -> bool:
@@ -1380,8 +1437,7 @@ def asked_strength(
             # most named people too ('"... looks like spam," said Zelenskyy.'), and so
             # does a quotation "he said" after the sentence naming him.
             return 1.0
-    rarest = max((table.weight(t) for t in names), default=0.0)
-    share = rarest / table.max_idf if table.max_idf > 0 else 0.0
+    share = _rarest_share(names, table)
     return share if share >= settings.answer_type_rarity else 0.0
 
 
