@@ -1048,6 +1048,12 @@ def test_a_title_answers_for_the_name_it_comes_before_only():
             "than he expected?",
             "Trump said he underestimated",
         ),
+        # What a party demanded: "Zelenskyy's call for a meeting comes after talks on
+        # June 2" led on "call" and "June 2"; the demands take those from the sentences
+        # before them. "Kyiv" asked is Ukraine written, and "Ukriane" is Ukraine.
+        ("What did Russia's proposal at the June 2 talks call for?", "recognition of Crimea"),
+        ("What did Kyiv ask for in the June talks?", "Ukraine called for"),
+        ("What did Ukriane put forward at the June 2 talks?", "Ukraine called for"),
     ],
 )
 def test_the_first_excerpt_gives_what_the_wording_asks(engine, question, answer_words):
@@ -1071,8 +1077,12 @@ def test_the_first_excerpt_gives_what_the_wording_asks(engine, question, answer_
         ("What percent tariff did the US put on India?", "quantity"),
         ("whats the delegation to washington for", "reason"),
         # What was demanded, not why.
-        ("What did the leaders call for?", None),
-        ("What is Kyiv asking for?", None),
+        ("What did the leaders call for?", "demand"),
+        ("What is Kyiv asking for?", "demand"),
+        ("What did Russia's proposal at the June 2 talks call for?", "demand"),
+        # Whose words, and a clause: no demand of "Putin say the aim of the talks he".
+        ("What did Putin say the aim of the talks he proposed was?", None),
+        ("What was Zelenskyy's reaction when Moscow offered talks?", None),
         ("what was the exact date of the summit", "date"),
         ("what was the month-long truce for?", "reason"),  # "month-long" is no date
         ("what was the death toll of the strikes in Sumy?", "quantity"),
