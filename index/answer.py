@@ -199,6 +199,11 @@ _PARTY_BEFORE = 5
 # blind sets and none loses; at 2 or at half weight, four to six.
 _DEMAND_CONTEXT = 3
 _DEMAND_VERB_AT = re.compile(_DEMAND_VERB, re.I)
+# "What did Zelensky call Russia's peace document?": what they named it ("calling it 'an
+# ultimatum'"); "call" frames the question, and "Zelenskyy's call for a meeting" led on it.
+_ASKS_NAMING = re.compile(
+    r"^\W*what\s+(?:did|does|do|has|have|had)\s+(?:[\w'’-]+\s+){1,4}?call\b(?!\s+for)", re.I
+)
 # Where the party's words end: "Russia's proposal at the June 2 talks" is Russia's proposal.
 _PARTY_END = re.compile(
     r"\s+(?:at|in|on|during|from|for|to|with|about|after|before|of)\s.*$", re.I | re.S
@@ -1382,6 +1387,8 @@ def asked_terms(query: Query, tokenizer: Tokenizer) -> set[str]:
         verb = _DEMAND_VERB_AT.match(read, asked.end(1)) if asked else None
         if verb:
             terms -= set(tokenizer.terms(verb.group())) - set(tokenizer.terms(asked.group(1)))
+    if _ASKS_NAMING.search(query.as_read or query.text):
+        terms -= set(tokenizer.word_terms("call"))
     if _ASKS_DESCRIPTION.search(query.as_read or query.text):
         terms -= set(tokenizer.word_terms("like"))
     return terms

@@ -1054,6 +1054,8 @@ def test_a_title_answers_for_the_name_it_comes_before_only():
         ("What did Russia's proposal at the June 2 talks call for?", "recognition of Crimea"),
         ("What did Kyiv ask for in the June talks?", "Ukraine called for"),
         ("What did Ukriane put forward at the June 2 talks?", "Ukraine called for"),
+        # "call" frames what they named it: "Zelenskyy's call for a meeting" led on it.
+        ("what did zelensky call russia's peace document in june", "calling it"),
     ],
 )
 def test_the_first_excerpt_gives_what_the_wording_asks(engine, question, answer_words):
