@@ -115,10 +115,14 @@ _COUNT_QUESTION = re.compile(
     r"\bhow (many|much)\b|\bwhat (number|percentage|percent|share)\b|\bwhat\s*%|" + _ASKS_FIGURE,
     re.I,
 )
-# "Who heads ...?", "who runs ...?", "who's in charge of ...?": the holder of a post.
+# "Who heads ...?", "who runs ...?", "who's in charge of ...?": the holder of a post; so
+# is "who headed / led ...?" ("who headed Ukraine's delegation at the first round in May?",
+# answered with Ukraine's readiness to talk in Istanbul). "Who was the head of ...?" is
+# not: its best sentence may be the talks' ("led by ..." follows).
 _ASKS_HOLDER = re.compile(
     r"^\W*who(?:['’]s|\s+is)?\s+(?:the\s+)?"
-    r"(?:heads?|runs?|leads?|chairs?|in\s+charge|commands?|boss|chief)\b",
+    r"(?:heads?|runs?|leads?|chairs?|in\s+charge|commands?|boss|chief)\b"
+    r"|^\W*who\s+(?:headed|led|ran|chaired|commanded)\b",
     re.I,
 )
 # "Where exactly ...?", "which city in Alaska ...?": a place more precise than one named.
