@@ -22,6 +22,7 @@ import datetime
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -393,6 +394,9 @@ _TOPIC_TERMS = 2
 # Titles before a name, as their BM25 terms: not part of whom a question names.
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "madam", "mister"})
 # A place: a capitalised word after a preposition of place ("in Istanbul", "of Vladivostok").
+# Capitalised, but no name of a place or a person: three blind questions on which
+# countries pledged troops were answered by "Kyiv's Western partners".
+_REGIONAL = ("Western", "Eastern", "Northern", "Southern", "European")
 _PLACE = re.compile(r"\b(?:in|at|to|from|of|near|outside)\s+(?:the\s+)?([A-Z][\w'’-]*)")
 
 
@@ -1556,10 +1560,16 @@ def titled_people(data: IndexData, tokenizer: Tokenizer) -> frozenset[str]:
 
 def _new_names(kind: str, text: str, query: Query, tokenizer: Tokenizer) -> set[str]:
     """The terms of the places (``kind`` "place") or names ("person") in ``text`` that the
-    question does not name."""
-    terms = set(query.terms)
+    question does not name. A region's adjective names no one and no place: "Kyiv's Western
+    partners" answers no "which countries ...?"."""
+    terms = set(query.terms) | _regional_terms(tokenizer)
     words = _PLACE.findall(text) if kind == "place" else _NAME.findall(text)
     return {t for w in words for t in tokenizer.terms(w) if t not in terms}
+
+
+@lru_cache(maxsize=4)
+def _regional_terms(tokenizer: Tokenizer) -> frozenset[str]:
+    return frozenset(t for w in _REGIONAL for t in tokenizer.word_terms(w))
 
 
 def _passage_terms(data: IndexData, table: SentenceTable, sid: int) -> set[str]:

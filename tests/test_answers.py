@@ -1272,6 +1272,13 @@ def test_the_words_that_frame_a_why_question_are_not_its_topic(engine):
             "which venues is ukraine willing to hold talks at",
             "the Vatican or Switzerland",
         ),
+        # Which places: "Kyiv's Western partners" pledged the force; "Western" is no
+        # country's name.
+        (
+            "which countries have actually pledged soldiers for the post-war reassurance force",
+            "which venues is ukraine willing to hold talks at",
+            "the Vatican or Switzerland",
+        ),
         # Which people: Putin spoke "with top officials", never named.
         (
             "Which officials did Putin speak with on Wednesday's video call?",
