@@ -156,6 +156,22 @@ _ASKS_WHICH_PLACES = re.compile(
     r"bases|airbases|airfields)\b",
     re.I,
 )
+# "What measures are in the EU's 19th sanctions package?", "what will it target?": what
+# something holds, which a sentence saying it is yet to be unveiled or prepared does not
+# give ("... would be unveiled in early September"); six blind questions in five sets.
+_ASKS_CONTENTS = re.compile(
+    r"\bwhat\s+(?:specific\s+|exact\s+|new\s+|other\s+)?"
+    r"(?:measures|steps|sanctions|penalties|provisions|restrictions)\b[^?]*?"
+    r"\b(?:in|included|include|includes|contain|contains|part\s+of)\b"
+    r"|^\W*what\s+(?:will|would|does|do|did|is|are)\b[^?]*?"
+    r"\b(?:target|targets|targeting|include|includes|including|contain|contains)\b",
+    re.I,
+)
+_NOT_YET_GIVEN = re.compile(
+    r"\b(?:would|will)\s+be\s+(?:unveiled|presented|announced|published|proposed|"
+    r"discussed|decided|finali[sz]ed)\b|\bto\s+(?:prepare|adopt|draw\s+up)\b",
+    re.I,
+)
 # How many sentences either side of the best one may name what such a question asks:
 # "Was anyone hurt in the overnight drone barrage?" is answered two sentences on ("No
 # casualties have been reported."). At one, that question and another like it were
@@ -785,6 +801,11 @@ def evidence_signals(
         mismatch = 1.0
     # ... or whether there were any of something, which nothing around the best sentence
     # names.
+    # ... or what something holds, and it says that is yet to be unveiled.
+    if _ASKS_CONTENTS.search(query.as_read or query.text) and _NOT_YET_GIVEN.search(
+        data.sentence(best.sid).text
+    ):
+        mismatch = 1.0
     # ... or which people or places, and it names none ("top officials", "four airbases").
     if _lacks_what_is_asked_whether(data, table, query, best.sid, tokenizer) or _names_none_asked(
         data, table, query, best.sid, tokenizer, settings

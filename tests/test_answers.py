@@ -1266,6 +1266,12 @@ def test_the_words_that_frame_a_why_question_are_not_its_topic(engine):
             "Who led Ukraine's delegation at Monday's talks in Istanbul?",
             "Rustem Umerov",
         ),
+        # What something holds: the 19th package "would be unveiled in early September".
+        (
+            "What specific measures are included in the EU's 19th sanctions package?",
+            "When will the EU's 19th sanctions package be unveiled?",
+            "early September",
+        ),
         # Which places: the strike hit bombers "across Russia", at bases never named.
         (
             "Which Russian air bases were hit in the June 1 drone strike?",
