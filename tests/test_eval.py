@@ -41,12 +41,13 @@ EVAL = ROOT / "tests" / "eval"
 # verb says, a kind asked of someone): dev first citation 0.90, any 0.963; held-out first
 # 0.848. Round 17 (what is asked and not given: a post's holder, a place within one, a
 # figure, whether there were any; roles the articles never write): dev any citation
-# 0.975, not found 0.944. Each floor is less a question or two.
+# 0.975, not found 0.944. Round 18 (what a party demanded, with its event from the
+# sentences before): dev first citation 0.912. Each floor is less a question or two.
 DEV_FLOORS = {
     "hit@1": 0.82,
     "hit@5": 0.95,
     "mrr@10": 0.87,
-    "first_citation": 0.87,
+    "first_citation": 0.88,
     "any_citation": 0.95,
     "found_answerable": 0.95,
     "notfound_unanswerable": 0.88,
@@ -269,20 +270,21 @@ def test_eval_command_reports_a_missing_set_in_one_line(tmp_path, capsys):
 # Round 16 (a lower-case word no English writes is a name): not found 0.83 in lower case
 # and in capitals (0.78 before: "what was agreed at the minsk talks?" was answered); first
 # citation 0.90 in lower case, 0.875 in capitals, 0.85 with a typo. Round 17: not found
-# 0.944 in lower case and in capitals, 0.938 with a typo.
+# 0.944 in lower case and in capitals, 0.938 with a typo. Round 18: first citation 0.912
+# in lower case, 0.887 in capitals, 0.863 with a typo.
 @pytest.mark.parametrize(
     ("typed", "floors"),
     [
         (
             "lower",
-            {"first_citation": 0.85, "found_answerable": 0.95, "notfound_unanswerable": 0.88},
+            {"first_citation": 0.88, "found_answerable": 0.95, "notfound_unanswerable": 0.88},
         ),
         # In capitals every word looked like a name: found 0.65 before.
         (
             "upper",
             {"first_citation": 0.84, "found_answerable": 0.93, "notfound_unanswerable": 0.88},
         ),
-        ("typo", {"first_citation": 0.8, "found_answerable": 0.9, "notfound_unanswerable": 0.87}),
+        ("typo", {"first_citation": 0.83, "found_answerable": 0.9, "notfound_unanswerable": 0.87}),
     ],
 )
 def test_quality_holds_for_questions_typed_in_lower_case_capitals_or_with_a_typo(
