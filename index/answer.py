@@ -340,12 +340,12 @@ _SPEAKER = re.compile(
     + _ASKED_SPEECH_VERB,
     re.I,
 )
+# "Putin and Zelensky", "Macron or Starmer": names a question asks of together.
+_JOINED_NAMES = re.compile(r"\s+(?:and|or|&)\s+", re.I)
 # "What did the Kremlin say ...?", "did the vatican respond ...?": a name written after
 # "the" is a speaker too, each word capitalised or one the articles write capitalised;
 # other words are not ("what did the proposal call for?" asks what the proposal held, and
 # "the Kremlin boss" is no name).
-# "Putin and Zelensky", "Macron or Starmer": names a question asks of together.
-_JOINED_NAMES = re.compile(r"\s+(?:and|or|&)\s+", re.I)
 _SPEAKER_AFTER_THE = re.compile(
     r"\b(?:did|does|do|has|have|had|will|would|is|was)\s+the\s+"
     r"([a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}?)\s+" + _ASKED_ADVERB + _ASKED_SPEECH_VERB,
@@ -415,10 +415,10 @@ _LOOSE_AFTER = 3
 _TOPIC_TERMS = 2
 # Titles before a name, as their BM25 terms: not part of whom a question names.
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "madam", "mister"})
-# A place: a capitalised word after a preposition of place ("in Istanbul", "of Vladivostok").
 # Capitalised, but no name of a place or a person: three blind questions on which
 # countries pledged troops were answered by "Kyiv's Western partners".
 _REGIONAL = ("Western", "Eastern", "Northern", "Southern", "European")
+# A place: a capitalised word after a preposition of place ("in Istanbul", "of Vladivostok").
 _PLACE = re.compile(r"\b(?:in|at|to|from|of|near|outside)\s+(?:the\s+)?([A-Z][\w'’-]*)")
 
 
@@ -813,14 +813,13 @@ def evidence_signals(
         for wording, kind in _ASKS_NARROWLY
     ):
         mismatch = 1.0
-    # ... or whether there were any of something, which nothing around the best sentence
-    # names.
     # ... or what something holds, and it says that is yet to be unveiled.
     if _ASKS_CONTENTS.search(query.as_read or query.text) and _NOT_YET_GIVEN.search(
         data.sentence(best.sid).text
     ):
         mismatch = 1.0
-    # ... or which people or places, and it names none ("top officials", "four airbases").
+    # ... or whether there were any of something, which nothing around the best sentence
+    # names; or which people or places, and it names none ("top officials", "four airbases").
     if _lacks_what_is_asked_whether(data, table, query, best.sid, tokenizer) or _names_none_asked(
         data, table, query, best.sid, tokenizer, settings
     ):
@@ -1484,6 +1483,17 @@ def _terms_before(data: IndexData, table: SentenceTable, sid: int, reach: int) -
     return {t for s in _sentences_around(data, sid, reach) if s < sid for t in table.terms[s]}
 
 
+@lru_cache(maxsize=64)
+def _demanding_party(question: str, tokenizer: Tokenizer) -> frozenset[str]:
+    """The terms of the party a question asks the demands of ("Russia's proposal" in "what
+    did Russia's proposal at the June 2 talks call for?"), read once per question rather
+    than once per candidate sentence; empty when it asks none."""
+    asked = _ASKS_DEMAND.search(question)
+    if asked is None:
+        return frozenset()
+    return frozenset(tokenizer.terms(_PARTY_END.sub("", asked.group(1).strip())))
+
+
 def _demanded_by_party(
     data: IndexData,
     sid: int,
@@ -1495,10 +1505,9 @@ def _demanded_by_party(
     verb of demanding with the party among the few words before it, or the party's
     capital for it ("Kyiv" asked, "Ukraine called for"; "Moscow demanded" for Russia)."""
     # As read: "Ukriane" asked is Ukraine.
-    asked = _ASKS_DEMAND.search(query.as_read or query.text)
-    if asked is None:
+    party = _demanding_party(query.as_read or query.text, tokenizer)
+    if not party:
         return False
-    party = set(tokenizer.terms(_PARTY_END.sub("", asked.group(1).strip())))
     text = data.sentence(sid).text
     for verb in _DEMANDED.finditer(text):
         before = _WORD.findall(text[: verb.start()])[-_PARTY_BEFORE:]
