@@ -199,10 +199,12 @@ def _completes_a_phrase(
 
 
 def one_edit_from_the_index(word: str, tokenizer: Tokenizer, table: SentenceTable) -> bool:
-    """Whether one edit of ``word`` (keeping its first letter) is a word the articles
-    use: "ceasfire" is "ceasefire" mistyped, whatever English makes of it."""
+    """Whether one edit of ``word`` (keeping its first letter), or its double letter
+    moved, is a word the articles use: "ceasfire" is "ceasefire" mistyped, and "tarrifs"
+    "tariffs", whatever English makes of them."""
     return any(
-        any(t in table.index for t in tokenizer.word_terms(edit)) for edit in _one_edit(word)
+        any(t in table.index for t in tokenizer.word_terms(edit))
+        for edit in (*_one_edit(word), *_double_moved(word))
     )
 
 
@@ -211,6 +213,19 @@ def corrected_text(text: str, fixes: list[Correction]) -> str:
     for fix in fixes:
         text = re.sub(rf"\b{re.escape(fix.typed)}\b", fix.word, text)
     return text
+
+
+def _double_moved(word: str) -> Iterator[str]:
+    """``word`` with a double letter written single and another letter doubled, the
+    first kept: the slip of "tarrif" for "tariff". Two edits, but one slip of the hand
+    in a word the typist knows."""
+    for i in range(1, len(word) - 1):
+        if word[i] != word[i + 1]:
+            continue
+        single = word[:i] + word[i + 1 :]
+        for j in range(1, len(single)):
+            if j != i and single[j].isalpha():
+                yield single[: j + 1] + single[j] + single[j + 1 :]
 
 
 def _one_edit(word: str) -> Iterator[str]:

@@ -176,6 +176,8 @@ def test_a_question_typed_in_lower_case_is_refused_like_its_capitalised_form(eng
         # Two words written as one, and a British spelling (found by a blind set).
         "why wont the ukrainian president travel to the russian capital for a sitdown",
         "what are the europeans planning to do with moscow's immobilised money?",
+        # A double letter moved ("tarrifs" for "tariffs"): two edits, one slip.
+        "what % tarrifs did the white house put on indian imports",
     ],
 )
 def test_a_question_typed_in_lower_case_about_what_the_articles_report_is_answered(
