@@ -361,6 +361,16 @@ _ASKS_REACTION = re.compile(
     r"characteri[sz]ed?|greet|greeted|welcome|welcomed)\b",
     re.I,
 )
+# "What was Lavrov's response to ...?", "the Ukrainian leader's first reaction": whose
+# answer to a thing is asked, as "how did Lavrov respond?" asks it. One word, the name's
+# last (whom a name of several words means, _asked_speakers); kept only if the articles
+# write it as a name or it is typed capitalised ("what was the world's reaction" names
+# no one).
+_RESPONSE_OF = re.compile(
+    r"([\w-]+)['’]s\s+(?:first\s+|initial\s+|official\s+)?"
+    r"(?:response|reaction|reply|answer)s?\b",
+    re.I,
+)
 # Whoever the question's source is: "according to X" (not "according to the coverage").
 # The words a sentence credits itself to, up to the clause's end (eight words at most).
 _CREDITED_TO = re.compile(r"\baccording to\s+((?:[\w'’-]+\s+){0,7}[\w'’-]+)", re.I)
@@ -688,7 +698,9 @@ def score_sentences(
     # half the answer, the topic the rest. A question asking for a kind of thing ("why
     # does Zelenskyy think ...") is lifted by that kind instead.
     words_of = speakers if only_words or asks is None else set()
-    reaction = bool(speakers) and _ASKS_REACTION.search(query.text) is not None
+    reaction = bool(speakers) and (
+        _ASKS_REACTION.search(query.text) is not None or _RESPONSE_OF.search(query.text) is not None
+    )
     words_lift = 1.0 if only_words or reaction else _TOPIC_WORDS_LIFT
     identity = _asks_identity(query)
     # "Who led Ukraine's delegation?": the person beside the question's own verb ("led by
@@ -1044,6 +1056,7 @@ def _asked_speakers(query: Query, tokenizer: Tokenizer, data: IndexData) -> set[
             )
         ),
         *_ACCORDING_TO.findall(text),
+        *(w for w in _RESPONSE_OF.findall(text) if _typed_as_a_name(w, names, tokenizer)),
     ]
     # A name of several words is quoted when its last is, the surname or the head ("Vladimir
     # Medinsky" is not quoted because "Vladimir Putin said", nor "New Delhi" because the
@@ -1054,6 +1067,11 @@ def _asked_speakers(query: Query, tokenizer: Tokenizer, data: IndexData) -> set[
         for part in _JOINED_NAMES.split(name)
         if (terms := _name_terms([part], tokenizer))
     }
+
+
+def _typed_as_a_name(word: str, names: frozenset[str], tokenizer: Tokenizer) -> bool:
+    """Whether ``word`` is typed capitalised or is one the articles write as a name."""
+    return word[0].isupper() or (bool(terms := tokenizer.terms(word)) and set(terms) <= names)
 
 
 def _english_the_articles_never_use(word: str, data: IndexData, tokenizer: Tokenizer) -> bool:

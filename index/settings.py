@@ -119,6 +119,7 @@ class SearchSettings:
         ("rejected", "refused", "rebuffed"),
         ("foreign minister", "top diplomat"),
         ("led", "headed", "heads", "leads"),
+        ("fears", "fear", "feared", "fearing", "worried", "worry", "worries", "worrying"),
     )
 
     @property

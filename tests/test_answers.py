@@ -1058,6 +1058,16 @@ def test_a_title_answers_for_the_name_it_comes_before_only():
         ("What did Ukriane put forward at the June 2 talks?", "Ukraine called for"),
         # "call" frames what they named it: "Zelenskyy's call for a meeting" led on it.
         ("what did zelensky call russia's peace document in june", "calling it"),
+        # "X's response" asks X's words, as "how did X respond" does: Zelenskyy's
+        # accusation, which Lavrov answered, led on the words it shares.
+        (
+            "what was lavrov's response when zelenskyy said russia isn't serious about talks",
+            "Lavrov rejected the accusation",
+        ),
+        ("What was Zelenskyy's answer to Putin's invitation to Moscow?", "declined"),
+        # Moscow's worry is what Russia "fears" (search.synonyms); Ukraine's call for a
+        # 30-day cease-fire led on "30-day".
+        ("Why is Moscow worried about a 30-day ceasefire?", "fears that a month-long truce"),
     ],
 )
 def test_the_first_excerpt_gives_what_the_wording_asks(engine, question, answer_words):
