@@ -1285,6 +1285,20 @@ def test_the_words_that_frame_a_why_question_are_not_its_topic(engine):
             "How many days did the Victory Day truce last?",
             "three-day",
         ),
+        # ... as close as a cosine of 0.44, and as few of the question's words.
+        (
+            "how many people died in the bridge attacks in bryansk and kursk that putin "
+            "called terrorism?",
+            "How many days did the Victory Day truce last?",
+            "three-day",
+        ),
+        # A date asked with a word between "what" and "date": the best sentence tells
+        # of Trump's frustration with Putin and gives no date.
+        (
+            "what exact deadline date did trump give putin to make a peace deal?",
+            "On what date did Putin propose resuming the Istanbul talks?",
+            "May 15",
+        ),
         # What something holds: the 19th package "would be unveiled in early September".
         (
             "What specific measures are included in the EU's 19th sanctions package?",
