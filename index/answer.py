@@ -180,6 +180,19 @@ _NOT_YET_GIVEN = re.compile(
     r"discussed|decided|finali[sz]ed)\b|\bto\s+(?:prepare|adopt|draw\s+up)\b",
     re.I,
 )
+# "What did Trump and Putin agree on at their Alaska summit?", "what was agreed at the
+# Minsk talks?": what sides agreed, which a sentence reporting no agreement does not give
+# ("... stalled since a summit in Alaska between Putin and US President Donald Trump").
+# Only the verb right after who agreed: "what would the West have to give up before
+# Moscow agreed to stop shooting?" asks what the West would give up. A "deal" is no
+# agreement reached ("negotiations for a peace deal").
+_ASKS_AGREED = re.compile(
+    r"\bwhat\s+(?:exactly\s+|precisely\s+)?(?:did|have|has|had|do|does)\s+"
+    r"(?:[\w'’-]+\s+){1,4}?(?:actually\s+|finally\s+|ultimately\s+|all\s+|both\s+)?agreed?\b"
+    r"|\bwhat\s+(?:was|were|has\s+been|had\s+been|got)\s+agreed\b",
+    re.I,
+)
+_AGREED = re.compile(r"\bagree(?:d|s|ment|ments)?\b", re.I)
 # How many sentences either side of the best one may name what such a question asks:
 # "Was anyone hurt in the overnight drone barrage?" is answered two sentences on ("No
 # casualties have been reported."). At one, that question and another like it were
@@ -249,6 +262,7 @@ _ASKS = {
     "date": re.compile(r"^\W*when\b|" + _ASKED_PRECISION.pattern, re.I),
     "place": re.compile(r"^\W*where\b|\b(what|which) (city|country|venue|place|town)\b", re.I),
     "demand": _ASKS_DEMAND,
+    "agreement": _ASKS_AGREED,
     # "What was the truce held for?" asks a purpose too (a verb in -ing before "for" asks
     # a demand: "what is Kyiv asking for?").
     "reason": re.compile(
@@ -828,10 +842,13 @@ def evidence_signals(
         for wording, kind in _ASKS_NARROWLY
     ):
         mismatch = 1.0
-    # ... or what something holds, and it says that is yet to be unveiled.
-    if _ASKS_CONTENTS.search(query.as_read or query.text) and _NOT_YET_GIVEN.search(
-        data.sentence(best.sid).text
-    ):
+    # ... or what something holds, and it says that is yet to be unveiled; or what sides
+    # agreed, and it reports no agreement.
+    best_sentence = data.sentence(best.sid).text
+    asked_text = query.as_read or query.text
+    if _ASKS_CONTENTS.search(asked_text) and _NOT_YET_GIVEN.search(best_sentence):
+        mismatch = 1.0
+    if asked_for(query.text) == "agreement" and not _AGREED.search(best_sentence):
         mismatch = 1.0
     # ... or whether there were any of something, which nothing around the best sentence
     # names; or which people or places, and it names none ("top officials", "four airbases").
@@ -1468,8 +1485,8 @@ def _titles(text: str, terms: Iterable[str], tokenizer: Tokenizer) -> bool:
 
 
 def asked_for(question: str) -> str | None:
-    """ "quantity", "person", "date", "place" or "reason" when the wording asks for one,
-    else None."""
+    """ "quantity", "person", "date", "place", "demand", "agreement" or "reason" when the
+    wording asks for one, else None."""
     return next((kind for kind, pattern in _ASKS.items() if pattern.search(question)), None)
 
 
@@ -1496,6 +1513,8 @@ def holds_asked(kind: str, data: IndexData, sid: int, query: Query, tokenizer: T
         return bool(_new_dates(data, sid, query))
     if kind == "reason":
         return _REASON.search(text) is not None
+    if kind == "agreement":
+        return _AGREED.search(text) is not None
     return bool(_new_names(kind, text, query, tokenizer))
 
 

@@ -1100,6 +1100,11 @@ def test_the_first_excerpt_gives_what_the_wording_asks(engine, question, answer_
         ("what was the exact date of the summit", "date"),
         ("what was the month-long truce for?", "reason"),  # "month-long" is no date
         ("what was the death toll of the strikes in Sumy?", "quantity"),
+        ("what exact deadline date did trump give putin", "date"),
+        # What sides agreed; not what one side would give up before the other agreed.
+        ("What exactly did Putin and Trump agree on in Alaska?", "agreement"),
+        ("what was agreed at the minsk talks", "agreement"),
+        ("what would the west have to give up before moscow agreed to stop shooting", None),
     ],
 )
 def test_what_a_question_asks_for_is_read_from_its_wording(question, kind):
@@ -1298,6 +1303,12 @@ def test_the_words_that_frame_a_why_question_are_not_its_topic(engine):
             "what exact deadline date did trump give putin to make a peace deal?",
             "On what date did Putin propose resuming the Istanbul talks?",
             "May 15",
+        ),
+        # What sides agreed: the Alaska summit is named only as the start of a stall.
+        (
+            "What did Trump and Putin agree on at their Alaska summit?",
+            "What did the European leaders agree about an unconditional cease-fire?",
+            "cannot be limited",
         ),
         # What something holds: the 19th package "would be unveiled in early September".
         (
