@@ -1080,12 +1080,13 @@ def _asked_speakers(query: Query, tokenizer: Tokenizer, data: IndexData) -> set[
     ]
     # A name of several words is quoted when its last is, the surname or the head ("Vladimir
     # Medinsky" is not quoted because "Vladimir Putin said", nor "New Delhi" because the
-    # articles quote "New" York's papers); "Putin and Zelensky" are two names.
+    # articles quote "New" York's papers); "Putin and Zelensky" are two names. An outlet
+    # ("according to RFE/RL") reported it: nobody whose words are asked.
     return {
         typo.get(terms[-1], terms[-1])
         for name in asked
         for part in _JOINED_NAMES.split(name)
-        if (terms := _name_terms([part], tokenizer))
+        if (terms := _name_terms([part], tokenizer)) and terms[-1] not in query.outlet_terms
     }
 
 
@@ -1359,7 +1360,9 @@ def question_names(
             for t in tokenizer.word_terms(word):
                 if t in asked:
                     capitalised[t] = capitalised.get(t, 0) + (1 if word[0].isupper() else -1)
-    return names + sorted(t for t, lead in capitalised.items() if lead > 0)
+    names += sorted(t for t, lead in capitalised.items() if lead > 0)
+    # "the Ynet piece" names where it was reported, not someone the articles lack.
+    return [t for t in names if t not in query.outlet_terms]
 
 
 def _counts(

@@ -21,6 +21,7 @@ from index.embed import Embedder
 from index.english import english_count
 from index.errors import BusyError, QuestionError, TalkbotError
 from index.lexical import Tokenizer, fold
+from index.outlets import named_outlets
 from index.records import Answer, SearchHit, SourceInfo
 from index.roles import read_roles, with_names
 from index.search import Query, retrieve
@@ -142,8 +143,11 @@ class Engine:
         terms = tuple(self.tokenizer.terms(corrected or text)) + tuple(
             t for r in roles for t in self.tokenizer.terms(r.surname)
         )
+        # "According to the Ynet piece": where it was reported, not a word to match.
+        named = named_outlets(text, data, self.tokenizer)
+        terms = tuple(t for t in terms if t not in named.terms)
         read_as = tuple((f.typed, f.word) for f in fixes) + tuple((r.role, r.name) for r in roles)
-        unused = self._unused_words(as_read or text, table)
+        unused = self._unused_words(as_read or text, table) - named.terms
         return Query(
             text,
             vector,
@@ -153,6 +157,8 @@ class Engine:
             as_read,
             unused,
             typed=typed if typed != text else None,
+            outlets=named.outlets,
+            outlet_terms=named.terms,
         )
 
     def _unused_words(self, text: str, table: SentenceTable) -> frozenset[str]:

@@ -47,6 +47,10 @@ class Query:
     unused_words: frozenset[str] = frozenset()
     # The question as typed, when chat shorthand was written out in ``text`` ("ppl").
     typed: str | None = None
+    # The outlets it names ("according to RFE/RL"), as the metadata writes them, and the
+    # terms of the words naming them, left out of ``terms`` (index.outlets).
+    outlets: tuple[str, ...] = ()
+    outlet_terms: frozenset[str] = frozenset()
 
     @property
     def shown(self) -> str:

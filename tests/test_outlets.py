@@ -1,0 +1,58 @@
+"""A question naming an outlet ("according to RFE/RL") names where, not what (index.outlets)."""
+
+import pytest
+
+from index.outlets import named_outlets
+
+
+@pytest.mark.parametrize(
+    ("question", "outlets"),
+    [
+        ("According to the Ynet piece, what is Moscow worried about?", ("Ynetnews",)),
+        ("How many drones were reported by RFE/RL on September 6?", ("RFE/RL",)),
+        ("what did euronews say about the talks", ("Euronews (via inkl)",)),
+        # "Euro" begins "Euronews" but is an English word; "via" is a function word.
+        ("How many euros are frozen in the Euro area?", ()),
+        ("Did Putin travel via Minsk?", ()),
+        # ABC News is quoted in the articles, never one of their outlets.
+        ("What did Peskov tell ABC News?", ()),
+    ],
+)
+def test_an_outlet_is_named_by_a_word_of_its_name_or_its_start(engine, question, outlets):
+    named = named_outlets(question, engine.data, engine.tokenizer)
+    assert named.outlets == outlets
+
+
+def test_the_words_naming_an_outlet_are_no_terms_of_the_question(engine):
+    query = engine.query("According to RFE/RL, what did Putin gain in China?")
+    assert query.outlets == ("RFE/RL",)
+    assert not {"rfe", "rl"} & set(query.terms)
+    assert "china" in query.terms
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        # Each was refused: "Ynet" as a name the articles never use, and "according to
+        # RFE/RL" as someone whose words they never quote.
+        (
+            "According to the Ynet piece, what's Moscow's worry about agreeing to pause the "
+            "fighting for a whole month?",
+            "fears that a month-long truce",
+        ),
+        (
+            "What image benefit did the Kremlin leader gain from his early-September "
+            "appearances in China, according to RFE/RL?",
+            "valuable optics",
+        ),
+    ],
+)
+def test_a_question_citing_an_outlet_is_answered(engine, question, quoted):
+    answer = engine.ask(question)
+    assert answer.found, answer.reason
+    assert any(quoted in c.excerpt for c in answer.citations)
+
+
+def test_an_outlet_is_no_excuse_for_what_the_articles_never_say(engine):
+    answer = engine.ask("According to RFE/RL, what did Olaf Scholz say about the talks?")
+    assert not answer.found
