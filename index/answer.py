@@ -134,9 +134,11 @@ _ASKS_HOLDER = re.compile(
     r"|^\W*who\s+(?:headed|led|ran|chaired|commanded)\b",
     re.I,
 )
-# "Where exactly ...?", "which city in Alaska ...?": a place more precise than one named.
+# "Where exactly ...?", "which city in Alaska ...?", "which Alaskan city ...?": a place
+# more precise than one named.
 _ASKS_PLACE_WITHIN = re.compile(
-    r"\bwhere\s+exactly\b|\b(?:what|which)\s+(?:city|town|village|region|area|port)\s+in\b",
+    r"\bwhere\s+exactly\b|\b(?:what|which)\s+(?:city|town|village|region|area|port)\s+in\b"
+    r"|\b(?:what|which)\s+[a-z]+(?:an|ese|ish|i)\s+(?:city|town|village|port)\b",
     re.I,
 )
 # Asked so narrowly that a sentence without that kind of thing does not answer: a
@@ -181,18 +183,20 @@ _NOT_YET_GIVEN = re.compile(
     re.I,
 )
 # "What did Trump and Putin agree on at their Alaska summit?", "what was agreed at the
-# Minsk talks?": what sides agreed, which a sentence reporting no agreement does not give
-# ("... stalled since a summit in Alaska between Putin and US President Donald Trump").
-# Only the verb right after who agreed: "what would the West have to give up before
-# Moscow agreed to stop shooting?" asks what the West would give up. A "deal" is no
-# agreement reached ("negotiations for a peace deal").
+# Minsk talks?", "what agreements did they sign?": what sides agreed. Only the verb right
+# after who agreed: "what would the West have to give up before Moscow agreed to stop
+# shooting?" asks what the West would give up.
 _ASKS_AGREED = re.compile(
     r"\bwhat\s+(?:exactly\s+|precisely\s+)?(?:did|have|has|had|do|does)\s+"
     r"(?:[\w'’-]+\s+){1,4}?(?:actually\s+|finally\s+|ultimately\s+|all\s+|both\s+)?agreed?\b"
-    r"|\bwhat\s+(?:was|were|has\s+been|had\s+been|got)\s+agreed\b",
+    r"|\bwhat\s+(?:was|were|has\s+been|had\s+been|got)\s+agreed\b"
+    r"|\bwhat\s+(?:(?:specific|exact|other|new)\s+)?(?:agreements?|deals?|accords?)\s+"
+    r"(?:did|have|has|had|were|was)\b",
     re.I,
 )
-_AGREED = re.compile(r"\bagree(?:d|s|ment|ments)?\b", re.I)
+# An agreement reported: not "agree" ("if Ukraine does not agree to a deal"), nor a "deal"
+# ("negotiations for a peace deal").
+_AGREED = re.compile(r"\bagreed\b|\bagreements?\b", re.I)
 # How many sentences either side of the best one may name what such a question asks:
 # "Was anyone hurt in the overnight drone barrage?" is answered two sentences on ("No
 # casualties have been reported."). At one, that question and another like it were
@@ -843,12 +847,17 @@ def evidence_signals(
     ):
         mismatch = 1.0
     # ... or what something holds, and it says that is yet to be unveiled; or what sides
-    # agreed, and it reports no agreement.
+    # agreed, and its article reports no agreement at all: "... stalled since a summit in
+    # Alaska between Putin and US President Donald Trump" for what they agreed there. (Its
+    # sentence alone would refuse "What did the European leaders agree in Kyiv?", whose
+    # best sentence is the leaders' call for a cease-fire.)
     best_sentence = data.sentence(best.sid).text
     asked_text = query.as_read or query.text
     if _ASKS_CONTENTS.search(asked_text) and _NOT_YET_GIVEN.search(best_sentence):
         mismatch = 1.0
-    if asked_for(query.text) == "agreement" and not _AGREED.search(best_sentence):
+    if asked_for(query.text) == "agreement" and not _AGREED.search(
+        data.article_of_sentence(best.sid).text
+    ):
         mismatch = 1.0
     # ... or whether there were any of something, which nothing around the best sentence
     # names; or which people or places, and it names none ("top officials", "four airbases").
