@@ -5,16 +5,19 @@ sources.yaml) and their text seldom writes. "Ynet" was read as a name the articl
 use, and "According to the Ynet piece, what's Moscow's worry about ...?" was refused;
 so were two questions "according to RFE/RL".
 
-A question word names an outlet when it is a word of the outlet's name as the metadata
-writes it ("RFE", "RL", "Euronews", "inkl"), or the first ``MIN_PREFIX`` letters or more
-of one that are no common English word ("Ynet" of "Ynetnews", not "Euro" of "Euronews").
-Its terms tell where the answer was reported, not what it says: they are no words a
-sentence must hold and no name the articles lack.
+A question names an outlet by its whole name as the metadata writes it ("Euronews",
+"the Guardian"; a note in brackets such as "(via inkl)" left out), by a word of the name
+that is no common English word ("RFE", "RL", "inkl"), or by the first ``MIN_PREFIX``
+letters or more of one, themselves no common English word ("Ynet" of "Ynetnews", not
+"Euro" of "Euronews"). "press" alone never names the Associated Press, nor "new" the New
+York Times. The words naming it tell where the answer was reported, not what it says:
+their terms are no words a sentence must hold and no name the articles lack.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,6 +31,8 @@ if TYPE_CHECKING:
 MIN_PREFIX = 4
 # A word of an outlet's name or of a question: "RFE/RL" is two, "Ynetnews" one.
 _WORD = re.compile(r"[^\W_]+")
+# A note in brackets after the name: "Euronews (via inkl)".
+_BRACKETED = re.compile(r"\([^)]*\)")
 
 
 @dataclass(frozen=True)
@@ -41,40 +46,61 @@ NONE = NamedOutlets((), frozenset())
 
 def named_outlets(text: str, data: IndexData, tokenizer: Tokenizer) -> NamedOutlets:
     """The outlets of the indexed articles that ``text`` names, and the terms naming them."""
-    words = _outlet_words(data)
-    if not words:
-        return NONE
-    outlets: dict[str, None] = {}
-    terms: set[str] = set()
-    for typed in _WORD.findall(text):
-        word = fold(typed)
-        named = words.get(word) or _prefix_of(word, words)
-        if named is None:
-            continue
-        outlets[named] = None
-        terms.update(tokenizer.word_terms(typed))
-    return NamedOutlets(tuple(outlets), frozenset(terms)) if outlets else NONE
+    names = per_build(
+        data,
+        ("outlet_names",),
+        lambda: OutletNames.of(a.outlet for a in data.articles if a.outlet),
+    )
+    return names.named_in(text, tokenizer)
 
 
-def _prefix_of(word: str, words: dict[str, str]) -> str | None:
-    if len(word) < MIN_PREFIX or common_english(word):
-        return None
-    return next((outlet for w, outlet in words.items() if w.startswith(word)), None)
+@dataclass(frozen=True)
+class OutletNames:
+    """How a set of outlets may be named in a question."""
 
+    outlets: tuple[str, ...]
+    phrases: tuple[tuple[tuple[str, ...], str], ...]  # (folded words of a name, outlet)
+    words: tuple[tuple[str, str], ...]  # (folded word of a name, no English word, outlet)
 
-def _outlet_words(data: IndexData) -> dict[str, str]:
-    """Each folded word of an outlet's name, mapped to the outlet; not a function word,
-    nor an English word written in lower case ("via" in "Euronews (via inkl)"), while a
-    capitalised one is the name's ("The Guardian"). Read once per build."""
+    @classmethod
+    def of(cls, outlets: Iterable[str]) -> OutletNames:
+        unique = tuple(dict.fromkeys(outlets))
+        phrases = []
+        words: dict[str, str] = {}
+        for outlet in unique:
+            name = [fold(w) for w in _WORD.findall(_BRACKETED.sub(" ", outlet))]
+            if name[:1] == ["the"] and len(name) > 1:
+                name = name[1:]
+            if name:
+                phrases.append((tuple(name), outlet))
+            for word in _WORD.findall(outlet):
+                if not common_english(word) and fold(word) not in STOPWORDS:
+                    words.setdefault(fold(word), outlet)
+        return cls(unique, tuple(phrases), tuple(words.items()))
 
-    def read() -> dict[str, str]:
-        out: dict[str, str] = {}
-        for article in data.articles:
-            for word in _WORD.findall(article.outlet or ""):
-                folded = fold(word)
-                if folded in STOPWORDS or (word.islower() and common_english(word)):
-                    continue
-                out.setdefault(folded, article.outlet or "")
-        return out
+    def named_in(self, text: str, tokenizer: Tokenizer) -> NamedOutlets:
+        """The outlets ``text`` names, and the terms of the words naming them."""
+        typed = _WORD.findall(text)
+        folded = [fold(w) for w in typed]
+        naming: dict[int, str] = {}  # the position of each word naming an outlet
+        for phrase, outlet in self.phrases:
+            for i in range(len(folded) - len(phrase) + 1):
+                if tuple(folded[i : i + len(phrase)]) == phrase:
+                    naming.update((j, outlet) for j in range(i, i + len(phrase)))
+        for i, word in enumerate(folded):
+            if i not in naming and (outlet := self._word_names(word)):
+                naming[i] = outlet
+        if not naming:
+            return NONE
+        outlets = tuple(dict.fromkeys(naming[i] for i in sorted(naming)))
+        terms = frozenset(t for i in naming for t in tokenizer.word_terms(typed[i]))
+        return NamedOutlets(outlets, terms)
 
-    return per_build(data, ("outlet_words",), read)
+    def _word_names(self, word: str) -> str | None:
+        """The outlet ``word`` names: a word of its name, or the start of one."""
+        for name, outlet in self.words:
+            if word == name:
+                return outlet
+        if len(word) < MIN_PREFIX or common_english(word):
+            return None
+        return next((outlet for name, outlet in self.words if name.startswith(word)), None)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from index.outlets import named_outlets
+from index.lexical import Tokenizer
+from index.outlets import OutletNames, named_outlets
 
 
 @pytest.mark.parametrize(
@@ -21,6 +22,24 @@ from index.outlets import named_outlets
 def test_an_outlet_is_named_by_a_word_of_its_name_or_its_start(engine, question, outlets):
     named = named_outlets(question, engine.data, engine.tokenizer)
     assert named.outlets == outlets
+
+
+@pytest.mark.parametrize(
+    ("question", "outlets"),
+    [
+        ("What did the New York Times report about the talks?", ("The New York Times",)),
+        ("according to the associated press, who led the delegation?", ("Associated Press",)),
+        ("What does Reuters say?", ("Reuters",)),
+        # A common word of a name is no name on its own: "new" sanctions, the "press".
+        ("What new sanctions did the EU announce?", ()),
+        ("what did zelensky tell the press", ()),
+        ("What is the Kremlin's view of these times?", ()),
+    ],
+)
+def test_an_outlet_of_common_words_is_named_only_whole(question, outlets):
+    # Outlets a moderator may add (/add): their names are English words.
+    names = OutletNames.of(["The New York Times", "Associated Press", "Reuters"])
+    assert names.named_in(question, Tokenizer()).outlets == outlets
 
 
 def test_the_words_naming_an_outlet_are_no_terms_of_the_question(engine):
