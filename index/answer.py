@@ -1078,8 +1078,7 @@ def _asked_speakers(query: Query, tokenizer: Tokenizer, data: IndexData) -> set[
             name
             for name in _SPEAKER_AFTER_THE.findall(text)
             if all(
-                w[0].isupper()
-                or set(tokenizer.terms(w)) <= names
+                _typed_as_a_name(w, names, tokenizer)
                 or _english_the_articles_never_use(w, data, tokenizer)
                 for w in name.split()
             )
@@ -1101,7 +1100,7 @@ def _asked_speakers(query: Query, tokenizer: Tokenizer, data: IndexData) -> set[
 
 def _typed_as_a_name(word: str, names: frozenset[str], tokenizer: Tokenizer) -> bool:
     """Whether ``word`` is typed capitalised or is one the articles write as a name."""
-    return word[0].isupper() or (bool(terms := tokenizer.terms(word)) and set(terms) <= names)
+    return word[0].isupper() or set(tokenizer.terms(word)) <= names
 
 
 def _english_the_articles_never_use(word: str, data: IndexData, tokenizer: Tokenizer) -> bool:
