@@ -205,6 +205,10 @@ def test_a_question_typed_in_lower_case_about_what_the_articles_report_is_answer
         "did the vatican say it would host the peace talks",
         # An English word the articles never use: refused as "the Pope" is.
         "what did the pope say about hosting peace talks at the vatican?",
+        # Four and five words between "did" and "say": titled names, read as speakers
+        # since a name may take five words. Answered before with the sentences naming them.
+        "What did Chinese President Xi Jinping say to Putin at their meeting in September?",
+        "What did Russian presidential aide Vladimir Medinsky tell reporters in Istanbul?",
     ],
 )
 def test_what_someone_the_articles_never_quote_said_is_not_found(engine, question):
@@ -866,6 +870,7 @@ def test_a_role_read_as_a_person_is_no_name_the_articles_lack(engine):
         # question was refused: "They never mention Harder."
         ("Did Trump say the war was harder than he thought?", ["Trump"]),
         ("Is the war harder to end than he said?", []),
+        ("What did Chinese President Xi Jinping say?", ["Chinese President Xi Jinping"]),
     ],
 )
 def test_whose_words_are_asked_for_is_a_name_not_a_phrase(question, speakers):
@@ -1404,3 +1409,57 @@ def test_a_count_the_next_sentence_gives_is_a_count(engine):
     )
     assert answer.found, answer.reason
     assert "91 Russian drones" in answer.citations[0].excerpt
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        # "what did Ukrainian officials allege ...?" asks what they alleged, not which
+        # officials: refused, the best sentence naming none.
+        (
+            "What did Ukrainian officials allege Moscow intentionally aimed at in the Sumy area?",
+            "deliberately",
+        ),
+        ("What have US officials said Iran has already delivered to Russia?", "Fath-360"),
+        # "Turkish-hosted" names Turkey: "hosted" was a name the articles lack.
+        (
+            "According to Kyiv, what was the Kremlin's real aim in the Turkish-hosted talks?",
+            None,
+        ),
+        # "the Kerch Strait" is the Kerch Bridge's place: "Strait" was a name they lack.
+        (
+            "Why does the crossing over the Kerch Strait matter so much to the Russian military?",
+            "supply route",
+        ),
+        # "any different" asks how, not whether there was something "different".
+        (
+            "Did Zelensky think the recent talks in Turkey were any different from the "
+            "ones in 2022?",
+            None,
+        ),
+        # A when-question leads with the best sentence that gives a date: led by Zelenskyy
+        # calling the talks "artificial diplomacy", it was refused for want of one.
+        ("when did putin want the istanbul talks to happen?", "May 15"),
+    ],
+)
+def test_a_question_worded_unlike_the_articles_is_answered(engine, question, quoted):
+    answer = engine.ask(question)
+    assert answer.found, answer.reason
+    assert quoted is None or quoted in answer.citations[0].excerpt
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_which"),
+    [
+        ("Which officials did Putin speak with?", True),
+        ("Which Russian air bases were hit?", True),
+        ("What did Ukrainian officials allege?", False),
+        ("What have European leaders said?", False),
+        ("What did European countries pledge?", False),
+    ],
+)
+def test_which_people_or_places_is_asked_with_no_verb_between(question, asks_which):
+    from index.answer import _ASKS_WHICH_PEOPLE, _ASKS_WHICH_PLACES
+
+    found = bool(_ASKS_WHICH_PEOPLE.search(question) or _ASKS_WHICH_PLACES.search(question))
+    assert found == asks_which
